@@ -1,0 +1,107 @@
+package io.apppasswords.keycloak.action;
+
+import io.apppasswords.keycloak.AppPasswordDetails;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
+import io.apppasswords.keycloak.credential.AppPasswordException;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.CredentialRegistrator;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Creates an app password: asks for a name, stores the digest, shows the secret once.
+ *
+ * <p>Once created, the id is kept in an auth note for the rest of this action: a reload, the back button
+ * or a re-posted form then finishes the action (or shows the "already shown" page) instead of creating a
+ * second app password or showing the secret again.
+ */
+public class AppPasswordRequiredAction implements RequiredActionProvider, CredentialRegistrator {
+
+    static final String CREATE_TEMPLATE = "app-password-create.ftl";
+    static final String CREATED_TEMPLATE = "app-password-created.ftl";
+    static final String FIELD_NAME = "name";
+    static final String NOTE_CREATED = "app-password.created";
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
+    }
+
+    @Override
+    public String getCredentialType(KeycloakSession session, AuthenticationSessionModel authenticationSession) {
+        return AppPasswordCredentialModel.TYPE;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        if (context.getAuthenticationSession().getAuthNote(NOTE_CREATED) != null) {
+            context.challenge(context.form().createForm(CREATED_TEMPLATE));
+            return;
+        }
+        context.challenge(context.form().createForm(CREATE_TEMPLATE));
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(NOTE_CREATED) != null) {
+            authSession.removeAuthNote(NOTE_CREATED);
+            context.success();
+            return;
+        }
+
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String name = form.getFirst(FIELD_NAME);
+        AppPasswordCredentialProvider.Created created;
+        try {
+            created = provider(context.getSession()).create(context.getRealm(), context.getUser(), name, null, null);
+        } catch (AppPasswordException e) {
+            Response page = context.form()
+                    .setAttribute("appPasswordNameValue", name)
+                    .addError(new FormMessage(e.getField(), e.getMessageKey()))
+                    .createForm(CREATE_TEMPLATE);
+            context.challenge(page);
+            return;
+        }
+
+        AppPasswordCredentialModel credential = created.credential();
+        authSession.setAuthNote(NOTE_CREATED, credential.getId());
+        context.getEvent().clone()
+                .event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credential.getId())
+                .detail(Details.CREDENTIAL_USER_LABEL, credential.getUserLabel())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel())
+                .success();
+
+        LoginFormsProvider page = context.form()
+                .setAttribute("appPasswordName", credential.getUserLabel())
+                .setAttribute("appPassword", created.secret())
+                .setAttribute("appPasswordUsername", context.getUser().getUsername());
+        context.challenge(page.createForm(CREATED_TEMPLATE));
+    }
+
+    private static AppPasswordCredentialProvider provider(KeycloakSession session) {
+        return (AppPasswordCredentialProvider) session.getProvider(CredentialProvider.class,
+                AppPasswordCredentialProviderFactory.PROVIDER_ID);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,230 @@
+package io.apppasswords.keycloak.authenticator;
+
+import io.apppasswords.keycloak.AppPasswordDetails;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserLoginFailureModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Direct-grant step that accepts one of the user's app passwords in the {@code password} parameter.
+ *
+ * <p>As the only step of a flow it also resolves the {@code username} itself, instead of Keycloak's
+ * username step: that step burns a dummy Argon2 hash for unknown users (a timing oracle next to a cheap
+ * digest) and asks the blocking brute-force protector, which refuses a second concurrent login of the same
+ * user (mail clients open several connections at once). Here every outcome costs one digest.
+ *
+ * <p>REQUIRED in a flow: anything but a valid app password gets Keycloak's wrong-password answer and counts
+ * as a failed password login. ALTERNATIVE: no match is "attempted", so the flow's password branch runs
+ * (and counts the failure once, if the value is wrong there too).
+ */
+public class AppPasswordAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(AppPasswordAuthenticator.class);
+
+    /** Keycloak's own category for failures its brute-force protector counts (ours would be ignored). */
+    private static final Set<String> BRUTE_FORCE_CATEGORY = Set.of(PasswordCredentialModel.TYPE);
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String password = form.getFirst("password");
+        EventBuilder event = context.getEvent().detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE);
+
+        UserModel user = context.getUser();
+        boolean ownLookup = user == null;
+        if (ownLookup) {
+            String username = form.getFirst(AuthenticationManager.FORM_USERNAME);
+            if (username == null || username.isBlank()) {
+                event.error(Errors.USER_NOT_FOUND);
+                context.failure(AuthenticationFlowError.INVALID_USER,
+                        error(Response.Status.UNAUTHORIZED, "invalid_request", "Missing parameter: username"));
+                return;
+            }
+            event.detail(Details.USERNAME, username);
+            user = lookup(context.getSession(), context.getRealm(), username);
+        }
+
+        // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
+        AppPasswordCredentialProvider provider = provider(context.getSession());
+        Optional<AppPasswordCredentialModel> match = provider.find(user, password);
+
+        if (user == null) {
+            event.error(Errors.USER_NOT_FOUND);
+            invalidCredentials(context);
+            return;
+        }
+        event.user(user);
+        if (!user.isEnabled()) {
+            event.error(Errors.USER_DISABLED);
+            invalidCredentials(context);
+            return;
+        }
+        if (isLockedOut(context.getSession(), context.getRealm(), user)) {
+            event.error(Errors.USER_TEMPORARILY_DISABLED);
+            invalidCredentials(context);
+            return;
+        }
+
+        long now = Time.currentTimeMillis();
+        String clientId = context.getAuthenticationSession().getClient().getClientId();
+        if (match.isEmpty() || match.get().isExpired(now)) {
+            if (match.isPresent()) {
+                event.detail(Details.CREDENTIAL_ID, match.get().getId()).detail(Details.REASON, "expired");
+            }
+            noMatch(context, user);
+            return;
+        }
+        AppPasswordCredentialModel credential = match.get();
+        event.detail(Details.CREDENTIAL_ID, credential.getId())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel());
+        if (!credential.allowsClient(clientId)) {
+            // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
+            event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);
+            invalidCredentials(context);
+            return;
+        }
+
+        recordUse(context, user, credential, clientId, now);
+        if (ownLookup) {
+            context.setUser(user);
+        }
+        var authSession = context.getAuthenticationSession();
+        authSession.setUserSessionNote(AppPasswordDetails.NOTE_APP_PASSWORD_ID, credential.getId());
+        authSession.setUserSessionNote(AppPasswordDetails.NOTE_USERNAME, user.getUsername());
+        if (AppPasswordAuthenticatorFactory.isTransientSession(context.getAuthenticatorConfig())) {
+            authSession.setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
+                    UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
+        }
+        context.success(AppPasswordCredentialModel.TYPE);
+    }
+
+    private void noMatch(AuthenticationFlowContext context, UserModel user) {
+        if (context.getExecution().isAlternative()) {
+            context.attempted();
+            return;
+        }
+        RealmModel realm = context.getRealm();
+        if (realm.isBruteForceProtected()) {
+            context.getProtector().failedLogin(realm, user, context.getConnection(),
+                    context.getSession().getContext().getUri(), BRUTE_FORCE_CATEGORY);
+        }
+        context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+        invalidCredentials(context);
+    }
+
+    /**
+     * Writes last use at most once per configured interval: each write invalidates the user in every
+     * node's cache, so writing on every login would turn a warm cache into a database round trip.
+     */
+    private void recordUse(AuthenticationFlowContext context, UserModel user, AppPasswordCredentialModel credential,
+                           String clientId, long now) {
+        AppPasswordCredentialData data = credential.getData();
+        long interval = AppPasswordAuthenticatorFactory.lastUseIntervalMillis(context.getAuthenticatorConfig());
+        if (data.getLastUsedAt() != null && now - data.getLastUsedAt() < interval) {
+            return;
+        }
+        data.setLastUsedAt(now);
+        data.setLastUsedIp(context.getConnection().getRemoteAddr());
+        data.setLastUsedClient(clientId);
+        credential.writeData();
+        try {
+            user.credentialManager().updateStoredCredential(credential);
+        } catch (RuntimeException e) {
+            // Losing one last-use stamp must never fail a login (e.g. a concurrent revocation won the race).
+            LOG.debugf("last use of app password %s not recorded: %s", credential.getId(), e.toString());
+        }
+    }
+
+    private static void invalidCredentials(AuthenticationFlowContext context) {
+        context.failure(AuthenticationFlowError.INVALID_CREDENTIALS,
+                error(Response.Status.BAD_REQUEST, "invalid_grant", "Invalid user credentials"));
+    }
+
+    private static Response error(Response.Status status, String error, String description) {
+        return Response.status(status)
+                .entity(new OAuth2ErrorRepresentation(error, description))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
+    }
+
+    private static UserModel lookup(KeycloakSession session, RealmModel realm, String username) {
+        try {
+            UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, username);
+            return user == null || user.getServiceAccountClientLink() != null ? null : user;
+        } catch (ModelDuplicateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The lockout state read straight from the user's login-failure record. Unlike the protector's own
+     * checks this never refuses a login merely because another login of the same user is in progress.
+     */
+    static boolean isLockedOut(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (!realm.isBruteForceProtected()) {
+            return false;
+        }
+        UserLoginFailureModel failures = session.loginFailures().getUserLoginFailure(realm, user.getId());
+        if (failures == null) {
+            return false;
+        }
+        if (Time.currentTime() < failures.getFailedLoginNotBefore()) {
+            return true;
+        }
+        return realm.isPermanentLockout() && failures.getNumTemporaryLockouts() > realm.getMaxTemporaryLockouts();
+    }
+
+    static AppPasswordCredentialProvider provider(KeycloakSession session) {
+        return (AppPasswordCredentialProvider) session.getProvider(CredentialProvider.class,
+                AppPasswordCredentialProviderFactory.PROVIDER_ID);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+    }
+
+    /** The step finds the user itself when no earlier step did. */
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return provider(session).isConfiguredFor(realm, user, AppPasswordCredentialModel.TYPE);
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

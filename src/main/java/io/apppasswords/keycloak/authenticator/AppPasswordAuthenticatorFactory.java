@@ -1,0 +1,136 @@
+package io.apppasswords.keycloak.authenticator;
+
+import com.google.auto.service.AutoService;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.List;
+import java.util.Map;
+
+@AutoService(AuthenticatorFactory.class)
+public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String PROVIDER_ID = "direct-grant-validate-app-password";
+
+    public static final String TRANSIENT_SESSION = "transientSession";
+    public static final String LAST_USE_INTERVAL = "lastUseIntervalSeconds";
+    static final long DEFAULT_LAST_USE_INTERVAL_SECONDS = 3600;
+
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.DISABLED
+    };
+
+    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+            .property()
+            .name(TRANSIENT_SESSION)
+            .label("Transient sessions")
+            .helpText("Do not store a user session for app-password logins (like Docker and SAML ECP logins). "
+                    + "Mail servers log in constantly and never need one; with it on, no refresh token is usable "
+                    + "and introspection reports the token inactive.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("true")
+            .add()
+            .property()
+            .name(LAST_USE_INTERVAL)
+            .label("Last-use granularity (seconds)")
+            .helpText("Record an app password's last use at most once per this many seconds. Every record "
+                    + "rewrites the credential and evicts the user from every node's cache.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULT_LAST_USE_INTERVAL_SECONDS))
+            .add()
+            .build();
+
+    private static final Authenticator SINGLETON = new AppPasswordAuthenticator();
+
+    static boolean isTransientSession(AuthenticatorConfigModel config) {
+        String value = value(config, TRANSIENT_SESSION);
+        return value == null || Boolean.parseBoolean(value);
+    }
+
+    static long lastUseIntervalMillis(AuthenticatorConfigModel config) {
+        String value = value(config, LAST_USE_INTERVAL);
+        long seconds = DEFAULT_LAST_USE_INTERVAL_SECONDS;
+        if (value != null && !value.isBlank()) {
+            try {
+                seconds = Math.max(0, Long.parseLong(value.trim()));
+            } catch (NumberFormatException ignored) {
+                // an unreadable setting keeps the safe default
+            }
+        }
+        return seconds * 1000;
+    }
+
+    private static String value(AuthenticatorConfigModel config, String key) {
+        Map<String, String> values = config == null ? null : config.getConfig();
+        return values == null ? null : values.get(key);
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "App Password";
+    }
+
+    /** Makes the credential type appear on the account console's "Signing in" page. */
+    @Override
+    public String getReferenceCategory() {
+        return AppPasswordCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Direct grant: accepts one of the user's app passwords in the 'password' parameter, without OTP. "
+                + "Finds the user itself when it is the first step.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return CONFIG;
+    }
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return SINGLETON;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

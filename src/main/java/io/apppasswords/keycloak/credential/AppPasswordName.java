@@ -1,0 +1,50 @@
+package io.apppasswords.keycloak.credential;
+
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** The rules for an app password's name (stored as the credential's user label). */
+public final class AppPasswordName {
+
+    public static final int MAX_LENGTH = 64;
+
+    /** Message keys, shared by the required action page and the REST API. */
+    public static final String ERROR_MISSING = "appPasswordNameMissing";
+    public static final String ERROR_TOO_LONG = "appPasswordNameTooLong";
+    public static final String ERROR_INVALID = "appPasswordNameInvalid";
+    public static final String ERROR_DUPLICATE = "appPasswordNameDuplicate";
+
+    private AppPasswordName() {
+    }
+
+    /** Trims the name; {@code null} stays {@code null}. */
+    public static String clean(String name) {
+        return name == null ? null : name.strip();
+    }
+
+    /**
+     * Checks a cleaned name on its own; returns the error's message key, or {@code null} if it is fine.
+     * Control characters are refused: a name ends up in logs, events and e-mails.
+     */
+    public static String validate(String cleaned) {
+        if (cleaned == null || cleaned.isEmpty()) {
+            return ERROR_MISSING;
+        }
+        if (cleaned.codePointCount(0, cleaned.length()) > MAX_LENGTH) {
+            return ERROR_TOO_LONG;
+        }
+        if (cleaned.codePoints().anyMatch(cp -> Character.isISOControl(cp)
+                || Character.getType(cp) == Character.FORMAT
+                || Character.getType(cp) == Character.LINE_SEPARATOR
+                || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR)) {
+            return ERROR_INVALID;
+        }
+        return null;
+    }
+
+    /** Names are unique per user, ignoring case. */
+    public static boolean isTaken(String cleaned, Stream<String> existingNames) {
+        String key = cleaned.toLowerCase(Locale.ROOT);
+        return existingNames.anyMatch(n -> n != null && n.strip().toLowerCase(Locale.ROOT).equals(key));
+    }
+}
