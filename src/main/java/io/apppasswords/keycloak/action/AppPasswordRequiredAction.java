@@ -1,9 +1,8 @@
 package io.apppasswords.keycloak.action;
 
-import io.apppasswords.keycloak.AppPasswordDetails;
+import io.apppasswords.keycloak.AppPasswordEvents;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -11,9 +10,6 @@ import org.keycloak.authentication.CredentialRegistrator;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.credential.CredentialProvider;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.FormMessage;
@@ -69,7 +65,7 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         String name = form.getFirst(FIELD_NAME);
         AppPasswordCredentialProvider.Created created;
         try {
-            created = provider(context.getSession()).create(context.getRealm(), context.getUser(), name, null, null);
+            created = AppPasswordCredentialProvider.of(context.getSession()).create(context.getRealm(), context.getUser(), name, null, null);
         } catch (AppPasswordException e) {
             Response page = context.form()
                     .setAttribute("appPasswordNameValue", name)
@@ -81,24 +77,13 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
 
         AppPasswordCredentialModel credential = created.credential();
         authSession.setAuthNote(NOTE_CREATED, credential.getId());
-        context.getEvent().clone()
-                .event(EventType.UPDATE_CREDENTIAL)
-                .detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE)
-                .detail(Details.CREDENTIAL_ID, credential.getId())
-                .detail(Details.CREDENTIAL_USER_LABEL, credential.getUserLabel())
-                .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel())
-                .success();
+        AppPasswordEvents.created(context.getEvent(), credential);
 
         LoginFormsProvider page = context.form()
                 .setAttribute("appPasswordName", credential.getUserLabel())
                 .setAttribute("appPassword", created.secret())
                 .setAttribute("appPasswordUsername", context.getUser().getUsername());
         context.challenge(page.createForm(CREATED_TEMPLATE));
-    }
-
-    private static AppPasswordCredentialProvider provider(KeycloakSession session) {
-        return (AppPasswordCredentialProvider) session.getProvider(CredentialProvider.class,
-                AppPasswordCredentialProviderFactory.PROVIDER_ID);
     }
 
     @Override

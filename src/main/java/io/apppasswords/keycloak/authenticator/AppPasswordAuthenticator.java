@@ -4,7 +4,6 @@ import io.apppasswords.keycloak.AppPasswordDetails;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -13,7 +12,6 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -71,7 +69,7 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
-        AppPasswordCredentialProvider provider = provider(context.getSession());
+        AppPasswordCredentialProvider provider = AppPasswordCredentialProvider.of(context.getSession());
         Optional<AppPasswordCredentialModel> match = provider.find(user, password);
 
         if (user == null) {
@@ -200,11 +198,6 @@ public class AppPasswordAuthenticator implements Authenticator {
         return realm.isPermanentLockout() && failures.getNumTemporaryLockouts() > realm.getMaxTemporaryLockouts();
     }
 
-    static AppPasswordCredentialProvider provider(KeycloakSession session) {
-        return (AppPasswordCredentialProvider) session.getProvider(CredentialProvider.class,
-                AppPasswordCredentialProviderFactory.PROVIDER_ID);
-    }
-
     @Override
     public void action(AuthenticationFlowContext context) {
     }
@@ -217,7 +210,7 @@ public class AppPasswordAuthenticator implements Authenticator {
 
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return provider(session).isConfiguredFor(realm, user, AppPasswordCredentialModel.TYPE);
+        return AppPasswordCredentialProvider.of(session).isConfiguredFor(realm, user, AppPasswordCredentialModel.TYPE);
     }
 
     @Override

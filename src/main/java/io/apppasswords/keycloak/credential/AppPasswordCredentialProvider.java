@@ -40,6 +40,12 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
         this.session = session;
     }
 
+    /** This session's instance, as Keycloak registered it. */
+    public static AppPasswordCredentialProvider of(KeycloakSession session) {
+        return (AppPasswordCredentialProvider) session.getProvider(CredentialProvider.class,
+                AppPasswordCredentialProviderFactory.PROVIDER_ID);
+    }
+
     @Override
     public String getType() {
         return AppPasswordCredentialModel.TYPE;

@@ -1,0 +1,31 @@
+package io.apppasswords.keycloak;
+
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+
+/** The user events every path that creates or removes an app password sends, so audits see them alike. */
+public final class AppPasswordEvents {
+
+    private AppPasswordEvents() {
+    }
+
+    public static void created(EventBuilder event, AppPasswordCredentialModel credential) {
+        send(event, EventType.UPDATE_CREDENTIAL, credential);
+    }
+
+    public static void removed(EventBuilder event, AppPasswordCredentialModel credential) {
+        send(event, EventType.REMOVE_CREDENTIAL, credential);
+    }
+
+    private static void send(EventBuilder event, EventType type, AppPasswordCredentialModel credential) {
+        event.clone()
+                .event(type)
+                .detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credential.getId())
+                .detail(Details.CREDENTIAL_USER_LABEL, credential.getUserLabel())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel())
+                .success();
+    }
+}

@@ -1,0 +1,13 @@
+package io.apppasswords.keycloak.rest;
+
+import java.util.List;
+
+/** Body of {@code POST /realms/{realm}/app-passwords}; unknown fields are refused, not ignored. */
+public class AppPasswordCreateRequest {
+
+    public String name;
+    /** ISO-8601 instant, optional. */
+    public String expiresAt;
+    /** Client ids the app password may sign in through, optional (any client when absent or empty). */
+    public List<String> clients;
+}

@@ -1,0 +1,45 @@
+package io.apppasswords.keycloak.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An app password as both REST APIs return it: never a digest, and the secret only in the answer to the
+ * request that created it. Times are ISO-8601, {@code null} where unknown.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public class AppPasswordRepresentation {
+
+    public String id;
+    public String name;
+    public String createdAt;
+    public String lastUsedAt;
+    public String lastUsedIp;
+    public String lastUsedClient;
+    public String expiresAt;
+    public List<String> clients;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String password;
+
+    public static AppPasswordRepresentation of(AppPasswordCredentialModel credential) {
+        AppPasswordCredentialData data = credential.getData();
+        AppPasswordRepresentation rep = new AppPasswordRepresentation();
+        rep.id = credential.getId();
+        rep.name = credential.getUserLabel();
+        rep.createdAt = iso(credential.getCreatedDate());
+        rep.lastUsedAt = iso(data.getLastUsedAt());
+        rep.lastUsedIp = data.getLastUsedIp();
+        rep.lastUsedClient = data.getLastUsedClient();
+        rep.expiresAt = iso(data.getExpiresAt());
+        rep.clients = data.getClients() == null ? List.of() : data.getClients();
+        return rep;
+    }
+
+    private static String iso(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+    }
+}

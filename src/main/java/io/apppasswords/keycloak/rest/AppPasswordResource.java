@@ -1,0 +1,236 @@
+package io.apppasswords.keycloak.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apppasswords.keycloak.AppPasswordDetails;
+import io.apppasswords.keycloak.AppPasswordEvents;
+import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordException;
+import io.apppasswords.keycloak.credential.AppPasswordName;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Self-service API under {@code /realms/{realm}/app-passwords}: the caller's own app passwords.
+ *
+ * <p>Callers need an access token of this realm with the {@code account} audience and the
+ * {@code manage-account} role, i.e. what the account console holds. A token whose session was opened with
+ * an app password is refused: an app password must never list, mint or revoke app passwords.
+ */
+public class AppPasswordResource {
+
+    static final String ACCOUNT_ROLE = "manage-account";
+    /** Larger bodies cannot be a valid request; refusing them early keeps hostile input cheap. */
+    static final int MAX_BODY = 16 * 1024;
+
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AppPasswordResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return Cors.builder().preflight().allowedMethods("GET", "POST", "DELETE").auth()
+                .add(Response.ok());
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<AppPasswordRepresentation> list() {
+        Caller caller = authenticate();
+        return provider().list(caller.user()).map(AppPasswordRepresentation::of).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        Caller caller = authenticate();
+        requireRecentLogin(caller);
+        AppPasswordCreateRequest request = parse(body);
+        Long expiresAt = parseExpiry(request.expiresAt);
+        List<String> clients = checkClients(request.clients);
+
+        AppPasswordCredentialProvider.Created created;
+        try {
+            created = provider().create(realm, caller.user(), request.name, expiresAt, clients);
+        } catch (AppPasswordException e) {
+            Response.Status status = e.getMessageKey().equals(AppPasswordName.ERROR_DUPLICATE)
+                    ? Response.Status.CONFLICT : Response.Status.BAD_REQUEST;
+            throw ErrorResponses.error(status, status == Response.Status.CONFLICT ? "duplicate_name" : "invalid_name",
+                    ErrorResponses.text(e.getMessageKey()));
+        }
+        AppPasswordEvents.created(event(caller), created.credential());
+
+        AppPasswordRepresentation rep = AppPasswordRepresentation.of(created.credential());
+        rep.password = created.secret();
+        return Response.created(session.getContext().getUri().getAbsolutePathBuilder()
+                        .path(created.credential().getId()).build())
+                .entity(rep)
+                .build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        Caller caller = authenticate();
+        AppPasswordCredentialModel credential = provider().list(caller.user())
+                .filter(c -> c.getId().equals(id))
+                .findFirst()
+                .orElseThrow(() -> ErrorResponses.error(Response.Status.NOT_FOUND, "not_found",
+                        "No app password with this id."));
+        provider().deleteCredential(realm, caller.user(), id);
+        AppPasswordEvents.removed(event(caller), credential);
+        return Response.noContent().build();
+    }
+
+    private record Caller(UserModel user, AccessToken token, UserSessionModel userSession) {
+    }
+
+    private Caller authenticate() {
+        AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        if (auth == null) {
+            throw ErrorResponses.error(Response.Status.UNAUTHORIZED, "invalid_token", "A valid bearer token is required.");
+        }
+        AccessToken token = auth.getToken();
+        Cors.builder().checkAllowedOrigins(token).allowedMethods("GET", "POST", "DELETE").auth().add();
+
+        UserModel user = auth.getUser();
+        if (user.getServiceAccountClientLink() != null) {
+            throw forbidden("insufficient_scope", "Service accounts have no app passwords.");
+        }
+        if (auth.getSession() != null && auth.getSession().getNote(AppPasswordDetails.NOTE_APP_PASSWORD_ID) != null) {
+            throw forbidden("app_password_token", "A token obtained with an app password cannot manage app passwords.");
+        }
+        ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        if (account == null || !token.hasAudience(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID)) {
+            throw forbidden("insufficient_scope", "The token's audience must include 'account'.");
+        }
+        AccessToken.Access access = token.getResourceAccess(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        RoleModel role = account.getRole(ACCOUNT_ROLE);
+        if (access == null || !access.isUserInRole(ACCOUNT_ROLE) || role == null || !user.hasRole(role)) {
+            throw forbidden("insufficient_scope", "The 'manage-account' role is required.");
+        }
+        return new Caller(user, token, auth.getSession());
+    }
+
+    private void requireRecentLogin(Caller caller) {
+        Long authTime = caller.token().getAuth_time();
+        if (authTime == null && caller.userSession() != null) {
+            String note = caller.userSession().getNote(AuthenticationManager.AUTH_TIME);
+            authTime = note == null ? null : Long.valueOf(note);
+        }
+        int maxAge = AppPasswordRequiredActionFactory.maxAuthAge(realm);
+        if (authTime == null || authTime + maxAge < Time.currentTime()) {
+            throw forbidden("reauthentication_required",
+                    "Creating an app password requires a login within the last " + maxAge + " seconds.");
+        }
+    }
+
+    private static AppPasswordCreateRequest parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_request", "A JSON body is required.");
+        }
+        if (body.length() > MAX_BODY) {
+            throw ErrorResponses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "invalid_request", "The body is too large.");
+        }
+        try {
+            AppPasswordCreateRequest request = STRICT_JSON.readValue(body, AppPasswordCreateRequest.class);
+            if (request == null) {
+                throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_request", "A JSON object is required.");
+            }
+            return request;
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote the input back; say what is wrong without echoing it.
+            String what = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+                    ? "Unknown field '" + u.getPropertyName() + "'."
+                    : e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+                    ? "A field has the wrong type." : "Malformed JSON.";
+            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_request", what);
+        }
+    }
+
+    private static Long parseExpiry(String expiresAt) {
+        if (expiresAt == null) {
+            return null;
+        }
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(expiresAt).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry",
+                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z.");
+        }
+        if (!instant.isAfter(Instant.ofEpochMilli(Time.currentTimeMillis()))) {
+            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry", "expiresAt must be in the future.");
+        }
+        return instant.toEpochMilli();
+    }
+
+    private List<String> checkClients(List<String> clients) {
+        if (clients == null) {
+            return null;
+        }
+        List<String> checked = new ArrayList<>(new LinkedHashSet<>(clients));
+        for (String clientId : checked) {
+            if (clientId == null || realm.getClientByClientId(clientId) == null) {
+                throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_client",
+                        "Unknown client id in clients.");
+            }
+        }
+        return checked;
+    }
+
+    private EventBuilder event(Caller caller) {
+        return new EventBuilder(realm, session, session.getContext().getConnection())
+                .user(caller.user())
+                .client(caller.token().getIssuedFor());
+    }
+
+    private AppPasswordCredentialProvider provider() {
+        return AppPasswordCredentialProvider.of(session);
+    }
+
+    private static jakarta.ws.rs.WebApplicationException forbidden(String error, String description) {
+        return ErrorResponses.error(Response.Status.FORBIDDEN, error, description);
+    }
+}
