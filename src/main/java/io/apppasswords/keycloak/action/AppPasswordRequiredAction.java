@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.AppPasswordEvents;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
+import io.apppasswords.keycloak.notification.AppPasswordMailer;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.CredentialRegistrator;
@@ -78,6 +79,8 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         AppPasswordCredentialModel credential = created.credential();
         authSession.setAuthNote(NOTE_CREATED, credential.getId());
         AppPasswordEvents.created(context.getEvent(), credential);
+        AppPasswordMailer.created(context.getSession(), context.getRealm(), context.getUser(), credential,
+                authSession.getClient().getClientId());
 
         LoginFormsProvider page = context.form()
                 .setAttribute("appPasswordName", credential.getUserLabel())

@@ -10,6 +10,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.credential.AppPasswordName;
+import io.apppasswords.keycloak.notification.AppPasswordMailer;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -100,6 +101,7 @@ public class AppPasswordResource {
                     ErrorResponses.text(e.getMessageKey()));
         }
         AppPasswordEvents.created(event(caller), created.credential());
+        AppPasswordMailer.created(session, realm, caller.user(), created.credential(), caller.token().getIssuedFor());
 
         AppPasswordRepresentation rep = AppPasswordRepresentation.of(created.credential());
         rep.password = created.secret();
@@ -154,10 +156,13 @@ public class AppPasswordResource {
     }
 
     private void requireRecentLogin(Caller caller) {
+        // The token's auth_time, else the session's; a direct-grant session records neither, and its
+        // start is then its (only) login.
         Long authTime = caller.token().getAuth_time();
-        if (authTime == null && caller.userSession() != null) {
-            String note = caller.userSession().getNote(AuthenticationManager.AUTH_TIME);
-            authTime = note == null ? null : Long.valueOf(note);
+        UserSessionModel userSession = caller.userSession();
+        if (authTime == null && userSession != null) {
+            String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
+            authTime = note != null ? Long.valueOf(note) : Long.valueOf(userSession.getStarted());
         }
         int maxAge = AppPasswordRequiredActionFactory.maxAuthAge(realm);
         if (authTime == null || authTime + maxAge < Time.currentTime()) {

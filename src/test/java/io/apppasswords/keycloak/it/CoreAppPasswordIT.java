@@ -1,0 +1,262 @@
+package io.apppasswords.keycloak.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The core promise, driven over HTTP like real clients: create an app password through the login pages,
+ * use it on the mail client without OTP, and nothing else gets through there.
+ */
+class CoreAppPasswordIT {
+
+    static final String MAIL = "mail-server";
+    static final String MAIL_SECRET = "mail-server-secret";
+    static final String MIXED = "mail-mixed";
+    static final String MIXED_SECRET = "mail-mixed-secret";
+    static final String FORMAT = "([0-9a-hjkmnp-tv-z]{4}-){5}[0-9a-hjkmnp-tv-z]{4}";
+
+    private static KeycloakServer server;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+    }
+
+    private static TokenClient.Response mail(String username, String password) {
+        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, password);
+    }
+
+    private static void assertWrongPasswordAnswer(TokenClient.Response r) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_grant", r.error(), r.toString());
+        assertEquals("Invalid user credentials", r.errorDescription(), r.toString());
+    }
+
+    /** Issue tests 1 and 6: the pages, the one-time display, and a user with password + OTP. */
+    @Test
+    void createsThroughTheRequiredActionPagesAndShowsThePasswordOnlyOnce() {
+        Totp totp = Users.newTotp();
+        String username = Users.create("pages", totp);
+        Browser browser = Browser.demo();
+        String redirect = server.realmUrl() + "/account/";
+
+        Browser.Page login = browser.authorize("account-console", redirect, "app-password");
+        Browser.Page create = browser.login(login, username, Users.PASSWORD, totp);
+        assertTrue(create.hasForm("kc-app-password-form"), create.describe());
+
+        String name = "Thunderbird <b>laptop</b> " + UUID.randomUUID().toString().substring(0, 6);
+        Browser.Page shown = create.form("kc-app-password-form").set("name", "  " + name + " ").submit();
+        assertNotNull(shown.doc().getElementById("app-password-value"), shown.describe());
+        String secret = shown.doc().getElementById("app-password-value").text();
+        assertTrue(secret.matches(FORMAT), secret);
+        assertFalse(shown.body().contains("<b>laptop</b>"), "the name is HTML-escaped");
+        assertTrue(shown.doc().getElementById("app-password-created-intro").text().contains(name));
+        assertNotNull(shown.doc().getElementById("app-password-copy"), "copy button");
+        assertTrue(shown.doc().getElementById("app-password-usage").text().contains(username));
+
+        List<CredentialRepresentation> stored = Users.appPasswords(username);
+        assertEquals(1, stored.size());
+        assertEquals(name, stored.get(0).getUserLabel(), "name is trimmed");
+        String credentialId = stored.get(0).getId();
+        assertFalse(String.valueOf(stored.get(0).getCredentialData()).contains(secret.replace("-", "")));
+
+        // A reload lands on the action's URL without the one-time session code (Keycloak's history script).
+        String doneAction = shown.form("kc-app-password-done-form").element().absUrl("action");
+        String reloadUrl = doneAction.replaceAll("session_code=[^&]*&?", "");
+        Browser.Page reloaded = browser.get(reloadUrl);
+        assertNull(reloaded.doc().getElementById("app-password-value"), reloaded.describe());
+        assertNotNull(reloaded.doc().getElementById("app-password-already-shown"), reloaded.describe());
+        assertNoSecret(reloaded.body(), secret);
+
+        // Back button + the name form posted again: no second app password, no secret.
+        Browser.Page again = create.form("kc-app-password-form").set("name", name + " again").submit();
+        assertNoSecret(again.body(), secret);
+        assertEquals(1, Users.appPasswords(username).size(), "still exactly one app password");
+
+        Browser.Page end = again.redirected() ? again
+                : browser.get(reloadUrl).form("kc-app-password-done-form").submit();
+        assertTrue(end.redirected(), end.describe());
+        assertTrue(end.location().startsWith(redirect), end.location());
+        assertEquals("success", end.redirectParam("kc_action_status"), end.location());
+        assertEquals(1, Users.appPasswords(username).size());
+
+        // It works on the mail client without OTP; the event names the credential but holds no secret.
+        assertTrue(mail(username, secret).ok());
+        List<EventRepresentation> created = Users.realm().getEvents(List.of("UPDATE_CREDENTIAL"), null,
+                Users.id(username), null, null, null, 0, 10);
+        assertTrue(created.stream().anyMatch(e -> "app-password".equals(e.getDetails().get("credential_type"))
+                && credentialId.equals(e.getDetails().get("credential_id"))), "UPDATE_CREDENTIAL event: " + created);
+        created.forEach(e -> assertNoSecret(String.valueOf(e.getDetails()), secret));
+    }
+
+    @Test
+    void aDuplicateNameIsRefusedOnThePage() {
+        Totp totp = Users.newTotp();
+        String username = Users.create("dup", totp);
+        Users.createAppPassword(username, "Phone", totp);
+
+        Browser browser = Browser.demo();
+        Browser.Page login = browser.authorize("account-console", server.realmUrl() + "/account/", "app-password");
+        Browser.Page create = browser.login(login, username, Users.PASSWORD, totp);
+        Browser.Page refused = create.form("kc-app-password-form").set("name", "PHONE").submit();
+        assertTrue(refused.hasForm("kc-app-password-form"), refused.describe());
+        assertNotNull(refused.doc().getElementById("input-error-name"), refused.describe());
+        assertTrue(refused.messages().contains("already have an app password with this name"), refused.describe());
+        assertNull(refused.doc().getElementById("app-password-value"));
+
+        Browser.Page empty = refused.form("kc-app-password-form").set("name", "   ").submit();
+        assertTrue(empty.messages().contains("Please enter a name"), empty.describe());
+        assertEquals(1, Users.appPasswords(username).size());
+    }
+
+    /** Issue test 2. */
+    @Test
+    void theAppPasswordSkipsOtpButTheMainPasswordNeverGetsThroughTheMailClient() {
+        Totp totp = Users.newTotp();
+        String username = Users.create("otp", totp);
+        String secret = Users.createAppPassword(username, "Mail", totp);
+
+        TokenClient.Response ok = mail(username, secret);
+        assertTrue(ok.ok(), ok.toString());
+        assertEquals(username, ok.accessTokenClaims().path("preferred_username").asText());
+        assertEquals(username, ok.field("app_password_username"), "user name in the grant response for the mail server");
+
+        assertWrongPasswordAnswer(mail(username, Users.PASSWORD));
+        assertWrongPasswordAnswer(TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, Users.PASSWORD, totp.fresh()));
+
+        // The mixed client still serves password + OTP, and app passwords.
+        assertTrue(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, Users.PASSWORD, totp.fresh()).ok());
+        assertFalse(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, Users.PASSWORD).ok(),
+                "main password without OTP");
+        assertTrue(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, secret).ok());
+        assertFalse(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, mutate(secret)).ok());
+    }
+
+    /** Issue test 3. */
+    @Test
+    void separatorsAndCaseDoNotMatterButEveryCharacterDoes() {
+        String username = Users.create("format");
+        String secret = Users.createAppPassword(username, "Laptop");
+        String plain = secret.replace("-", "");
+
+        assertTrue(mail(username, plain).ok());
+        assertTrue(mail(username, secret.toUpperCase(Locale.ROOT)).ok());
+        assertTrue(mail(username, secret.replace("-", " ")).ok());
+        assertTrue(mail(username, " " + plain.substring(0, 12) + "  " + plain.substring(12) + " ").ok());
+
+        assertWrongPasswordAnswer(mail(username, mutate(secret)));
+        assertWrongPasswordAnswer(mail(username, plain.substring(1)));
+        assertWrongPasswordAnswer(mail(username, plain + "a"));
+    }
+
+    /** Issue test 4. */
+    @Test
+    void deletingTheCredentialRefusesTheNextGrantAtOnce() {
+        String username = Users.create("revoke");
+        String secret = Users.createAppPassword(username, "Tablet");
+        String keep = Users.createAppPassword(username, "Phone");
+        assertTrue(mail(username, secret).ok());
+
+        CredentialRepresentation tablet = Users.appPasswords(username).stream()
+                .filter(c -> c.getUserLabel().equals("Tablet")).findFirst().orElseThrow();
+        Users.get(username).removeCredential(tablet.getId());
+
+        assertWrongPasswordAnswer(mail(username, secret));
+        assertTrue(mail(username, keep).ok(), "the other app password still works");
+    }
+
+    @Test
+    void unknownUsersGetTheSameAnswerAsWrongPasswords() {
+        String username = Users.create("enum");
+        Users.createAppPassword(username, "Mail");
+        TokenClient.Response unknown = mail("nobody-" + UUID.randomUUID(), "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        TokenClient.Response wrong = mail(username, "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        assertWrongPasswordAnswer(unknown);
+        assertWrongPasswordAnswer(wrong);
+        assertEquals(unknown.body(), wrong.body());
+    }
+
+    @Test
+    void theLoginEventNamesTheAppPasswordButNeverItsValue() {
+        String username = Users.create("event");
+        String secret = Users.createAppPassword(username, "Calendar");
+        String id = Users.appPasswords(username).get(0).getId();
+        assertTrue(mail(username, secret).ok());
+
+        List<EventRepresentation> logins = Users.realm().getEvents(List.of("LOGIN"), MAIL, Users.id(username),
+                null, null, null, 0, 10);
+        assertEquals(1, logins.size(), String.valueOf(logins));
+        assertEquals(id, logins.get(0).getDetails().get("credential_id"));
+        assertEquals("Calendar", logins.get(0).getDetails().get("app_password_name"));
+        assertNoSecret(String.valueOf(logins.get(0).getDetails()), secret);
+    }
+
+    /** Issue test 5: failures count like wrong passwords, and a locked or disabled user is refused. */
+    @Test
+    void wrongAppPasswordsLockTheUserAndALockedOrDisabledUserIsRefused() throws Exception {
+        RealmRepresentation realm = Users.realm().toRepresentation();
+        RealmRepresentation protectedRealm = Users.realm().toRepresentation();
+        protectedRealm.setBruteForceProtected(true);
+        protectedRealm.setFailureFactor(3);
+        protectedRealm.setWaitIncrementSeconds(300);
+        protectedRealm.setMaxFailureWaitSeconds(900);
+        protectedRealm.setQuickLoginCheckMilliSeconds(0L);
+        protectedRealm.setPermanentLockout(false);
+        Users.realm().update(protectedRealm);
+        try {
+            String username = Users.create("brute");
+            String secret = Users.createAppPassword(username, "Mail");
+            String userId = Users.id(username);
+            for (int i = 0; i < 3; i++) {
+                assertWrongPasswordAnswer(mail(username, mutate(secret)));
+            }
+            // Keycloak records failures off the request thread
+            waitFor(() -> Integer.valueOf(3).equals(Users.realm().attackDetection().bruteForceUserStatus(userId).get("numFailures")));
+            assertEquals(Boolean.TRUE, Users.realm().attackDetection().bruteForceUserStatus(userId).get("disabled"));
+            assertWrongPasswordAnswer(mail(username, secret));
+
+            String disabled = Users.create("disabled");
+            String disabledSecret = Users.createAppPassword(disabled, "Mail");
+            UserRepresentation rep = Users.get(disabled).toRepresentation();
+            rep.setEnabled(false);
+            Users.get(disabled).update(rep);
+            assertWrongPasswordAnswer(mail(disabled, disabledSecret));
+        } finally {
+            Users.realm().update(realm);
+        }
+    }
+
+    static String mutate(String secret) {
+        char last = secret.charAt(secret.length() - 1);
+        return secret.substring(0, secret.length() - 1) + (last == 'a' ? 'b' : 'a');
+    }
+
+    static void assertNoSecret(String text, String secret) {
+        assertFalse(text.contains(secret), "secret leaked");
+        assertFalse(text.contains(secret.replace("-", "")), "secret leaked");
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}

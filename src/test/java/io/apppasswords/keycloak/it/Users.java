@@ -1,0 +1,104 @@
+package io.apppasswords.keycloak.it;
+
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Throw-away users for tests that must not disturb the demo users (lockouts, disabling, revocation). */
+public final class Users {
+
+    public static final String PASSWORD = "main-password-1";
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private Users() {
+    }
+
+    public static RealmResource realm() {
+        return KeycloakServer.get().admin().realm(KeycloakServer.REALM);
+    }
+
+    /** A new enabled user with {@link #PASSWORD} and no second factor; returns the username. */
+    public static String create(String prefix) {
+        return create(prefix, null);
+    }
+
+    /** A new user with {@link #PASSWORD} and, if {@code totp} is given, an OTP credential with its secret. */
+    public static String create(String prefix, Totp totp) {
+        String username = prefix + "-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(username + "@example.com");
+        user.setFirstName("Test");
+        user.setLastName("User");
+        user.setEmailVerified(true);
+        user.setEnabled(true);
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue(PASSWORD);
+        password.setTemporary(false);
+        if (totp == null) {
+            user.setCredentials(List.of(password));
+        } else {
+            CredentialRepresentation otp = new CredentialRepresentation();
+            otp.setType("otp");
+            otp.setUserLabel("Test authenticator");
+            otp.setSecretData("{\"value\":\"" + totp.secret() + "\"}");
+            otp.setCredentialData("{\"subType\":\"totp\",\"digits\":6,\"period\":30,\"algorithm\":\"HmacSHA1\",\"counter\":0}");
+            user.setCredentials(List.of(password, otp));
+        }
+        try (var response = realm().users().create(user)) {
+            assertEquals(201, response.getStatus(), "create user " + username);
+        }
+        return username;
+    }
+
+    public static String id(String username) {
+        List<UserRepresentation> found = realm().users().searchByUsername(username, true);
+        assertEquals(1, found.size(), username);
+        return found.get(0).getId();
+    }
+
+    public static UserResource get(String username) {
+        return realm().users().get(id(username));
+    }
+
+    /** A fresh OTP generator with a random secret, for {@link #create(String, Totp)}. */
+    public static Totp newTotp() {
+        return new Totp("test-" + UUID.randomUUID().toString().replace("-", ""), 6, 30, "HmacSHA1");
+    }
+
+    /** An account-console-like token (audience account, role manage-account) from the stock direct grant. */
+    public static String accountToken(String username, String password) {
+        return accountToken(username, password, null);
+    }
+
+    public static String accountToken(String username, String password, Totp totp) {
+        TokenClient.Response r = TokenClient.demo().passwordGrant("demo-cli", null, username, password,
+                totp == null ? null : totp.fresh());
+        assertTrue(r.ok(), r.toString());
+        return r.accessToken();
+    }
+
+    /** Creates an app password through the self-service API and returns the secret. */
+    public static String createAppPassword(String username, String name) {
+        return createAppPassword(username, name, null);
+    }
+
+    public static String createAppPassword(String username, String name, Totp totp) {
+        AppPasswordApi.Reply reply = AppPasswordApi.create(accountToken(username, PASSWORD, totp), name);
+        assertEquals(201, reply.status(), reply.toString());
+        return reply.json().path("password").asText();
+    }
+
+    public static List<CredentialRepresentation> appPasswords(String username) {
+        return get(username).credentials().stream().filter(c -> "app-password".equals(c.getType())).toList();
+    }
+}
