@@ -48,6 +48,9 @@ public class AppPasswordAuthenticator implements Authenticator {
     /** Keycloak's own category for failures its brute-force protector counts (ours would be ignored). */
     private static final Set<String> BRUTE_FORCE_CATEGORY = Set.of(PasswordCredentialModel.TYPE);
 
+    /** Keycloak's column size for user names and e-mail addresses. */
+    static final int MAX_USERNAME_LENGTH = 255;
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
@@ -64,8 +67,14 @@ public class AppPasswordAuthenticator implements Authenticator {
                         error(Response.Status.UNAUTHORIZED, "invalid_request", "Missing parameter: username"));
                 return;
             }
-            event.detail(Details.USERNAME, username);
-            user = lookup(context.getSession(), context.getRealm(), username);
+            if (username.length() > MAX_USERNAME_LENGTH) {
+                // no account can have it; do not send it to the database or into an event
+                username = username.substring(0, MAX_USERNAME_LENGTH);
+                event.detail(Details.USERNAME, username);
+            } else {
+                event.detail(Details.USERNAME, username);
+                user = lookup(context.getSession(), context.getRealm(), username);
+            }
         }
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.

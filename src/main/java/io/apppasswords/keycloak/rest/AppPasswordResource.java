@@ -3,6 +3,9 @@ package io.apppasswords.keycloak.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.apppasswords.keycloak.AppPasswordDetails;
 import io.apppasswords.keycloak.AppPasswordEvents;
 import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
@@ -55,12 +58,20 @@ public class AppPasswordResource {
     /** Larger bodies cannot be a valid request; refusing them early keeps hostile input cheap. */
     static final int MAX_BODY = 16 * 1024;
 
-    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper STRICT_JSON = strictJson();
 
     private final KeycloakSession session;
     private final RealmModel realm;
+
+    /** Unknown fields and values of the wrong JSON type are errors, not silently ignored or coerced. */
+    private static ObjectMapper strictJson() {
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
 
     public AppPasswordResource(KeycloakSession session) {
         this.session = session;
