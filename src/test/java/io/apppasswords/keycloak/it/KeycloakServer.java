@@ -9,10 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +42,8 @@ import org.keycloak.admin.client.Keycloak;
  *   <li>{@code keycloak.server.log}: where the server console goes (default {@code target/keycloak-server.log})</li>
  *   <li>{@code keycloak.http.port}: fixed HTTP port (default: a free one)</li>
  *   <li>{@code keycloak.java.home}: the JDK that runs Keycloak (default: the one running this JVM)</li>
- *   <li>{@code keycloak.start.timeout}: seconds to wait for the demo realm (default 180)</li>
+ *   <li>{@code keycloak.start.timeout}: give up when the server log has been silent this many seconds (default 180)</li>
+ *   <li>{@code keycloak.start.max}: give up after this many seconds in all (default 600)</li>
  * </ul>
  *
  * <p>{@link #main} is the demo launcher: {@code ./mvnw -Pdemo verify}.
@@ -55,6 +59,7 @@ public final class KeycloakServer {
     private static final Duration POLL = Duration.ofMillis(500);
     private static volatile KeycloakServer instance;
     private static Throwable startFailure;
+    private static FileLock homeLock;
 
     private final Path home;
     private final Path log;
@@ -155,6 +160,7 @@ public final class KeycloakServer {
 
     private void start() {
         try {
+            lockHome();
             installProvider();
             prepareData();
             Files.createDirectories(log.getParent());
@@ -164,6 +170,22 @@ public final class KeycloakServer {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "keycloak-server-stop"));
         awaitReady();
+    }
+
+    /**
+     * Two runs in one distribution directory would wipe each other's database: hold a lock file for the
+     * life of this JVM and refuse to start when another run holds it.
+     */
+    private void lockHome() throws IOException {
+        FileChannel channel = FileChannel.open(home.resolve(".harness.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("Another test run or demo is using " + home
+                    + " (it holds .harness.lock there); stop it, or let it finish, and try again");
+        }
+        homeLock = lock; // released when this JVM exits
     }
 
     /** Copies the extension JAR into providers/ unless an identical copy is there (saves a re-augmentation). */
@@ -241,14 +263,41 @@ public final class KeycloakServer {
         process = pb.start();
     }
 
+    /**
+     * Waits for the demo realm's discovery document. Gives up when the server log has not grown for
+     * {@code keycloak.start.timeout} seconds (default 180: a hung or crashed start) or after
+     * {@code keycloak.start.max} seconds in all (default 600), so a slow but progressing start on a loaded
+     * machine still succeeds.
+     */
     private void awaitReady() {
-        long timeoutSeconds = Long.getLong("keycloak.start.timeout", 180L);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long idleSeconds = Long.getLong("keycloak.start.timeout", 180L);
+        long maxSeconds = Math.max(idleSeconds, Long.getLong("keycloak.start.max", 600L));
+        long start = System.nanoTime();
+        long hardDeadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
+        long lastProgress = start;
+        long lastLogSize = -1;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(realmUrl() + "/.well-known/openid-configuration"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         int lastStatus = -1;
-        while (System.nanoTime() < deadline) {
+        while (true) {
+            long now = System.nanoTime();
+            long logSize = log.toFile().length();
+            if (logSize != lastLogSize) {
+                lastLogSize = logSize;
+                lastProgress = now;
+            }
+            String why = null;
+            if (now - lastProgress > TimeUnit.SECONDS.toNanos(idleSeconds)) {
+                why = "its log did not grow for " + idleSeconds + " s (keycloak.start.timeout)";
+            } else if (now > hardDeadline) {
+                why = "it was not up after " + maxSeconds + " s (keycloak.start.max)";
+            }
+            if (why != null) {
+                stop();
+                throw new IllegalStateException("Keycloak did not serve realm " + REALM + ": " + why
+                        + "; last HTTP status " + lastStatus + ". Log " + log + ", last lines:\n" + logTail(60));
+            }
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with status " + process.exitValue()
                         + " before realm " + REALM + " was up. Log " + log + ", last lines:\n" + logTail(60));
@@ -267,9 +316,6 @@ public final class KeycloakServer {
             }
             sleep(POLL);
         }
-        stop();
-        throw new IllegalStateException("Keycloak did not serve realm " + REALM + " within " + timeoutSeconds
-                + " s (last status " + lastStatus + "). Log " + log + ", last lines:\n" + logTail(60));
     }
 
     /** How long the start took, in seconds (for reports). */
@@ -335,8 +381,7 @@ public final class KeycloakServer {
                 "%nKeycloak is up after %.0f s with realm '%s' and the app-passwords extension.%n%n"
                         + "  Admin console     %s/admin/          admin / admin (realm master)%n"
                         + "  Account console   %s/account/        alice / alice-password (+ OTP), bob / bob-password%n"
-                        + "  Create an app password (required action):%n"
-                        + "                    %s/protocol/openid-connect/auth?client_id=account-console&redirect_uri=%s&response_type=code&scope=openid&kc_action=app-password%n"
+                        + "                    Signing in > App passwords > Set up creates one (required action app-password)%n"
                         + "  Token endpoint    %s%n%n"
                         + "  alice's OTP secret: raw '%s', Base32 %s (HmacSHA1, 6 digits, 30 s)%n"
                         + "  current code: %s%n%n"
@@ -348,17 +393,12 @@ public final class KeycloakServer {
                         + "         -d username=alice -d password=<app password>%n%n"
                         + "Press Ctrl-C to stop.%n",
                 kc.startSeconds(), REALM, b, r,
-                r, urlEncode(r + "/account/"),
                 kc.tokenEndpoint(), secret, Totp.ALICE.base32Secret(), Totp.ALICE.now(),
                 kc.tokenEndpoint());
         new CountDownLatch(1).await(); // the shutdown hook stops Keycloak on Ctrl-C
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    private static String urlEncode(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
