@@ -1,13 +1,11 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.AppPasswordDetails;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -42,8 +40,6 @@ import java.util.Set;
  * (and counts the failure once, if the value is wrong there too).
  */
 public class AppPasswordAuthenticator implements Authenticator {
-
-    private static final Logger LOG = Logger.getLogger(AppPasswordAuthenticator.class);
 
     /** Keycloak's own category for failures its brute-force protector counts (ours would be ignored). */
     private static final Set<String> BRUTE_FORCE_CATEGORY = Set.of(PasswordCredentialModel.TYPE);
@@ -117,7 +113,9 @@ public class AppPasswordAuthenticator implements Authenticator {
             return;
         }
 
-        recordUse(context, user, credential, clientId, now);
+        // each write evicts the user from every node's cache: at most once per interval, never per login
+        provider.recordUse(context.getRealm(), user, credential, context.getConnection().getRemoteAddr(), clientId, now,
+                AppPasswordAuthenticatorFactory.lastUseIntervalMillis(context.getAuthenticatorConfig()));
         if (ownLookup) {
             context.setUser(user);
         }
@@ -143,29 +141,6 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         invalidCredentials(context);
-    }
-
-    /**
-     * Writes last use at most once per configured interval: each write invalidates the user in every
-     * node's cache, so writing on every login would turn a warm cache into a database round trip.
-     */
-    private void recordUse(AuthenticationFlowContext context, UserModel user, AppPasswordCredentialModel credential,
-                           String clientId, long now) {
-        AppPasswordCredentialData data = credential.getData();
-        long interval = AppPasswordAuthenticatorFactory.lastUseIntervalMillis(context.getAuthenticatorConfig());
-        if (data.getLastUsedAt() != null && now - data.getLastUsedAt() < interval) {
-            return;
-        }
-        data.setLastUsedAt(now);
-        data.setLastUsedIp(context.getConnection().getRemoteAddr());
-        data.setLastUsedClient(clientId);
-        credential.writeData();
-        try {
-            user.credentialManager().updateStoredCredential(credential);
-        } catch (RuntimeException e) {
-            // Losing one last-use stamp must never fail a login (e.g. a concurrent revocation won the race).
-            LOG.debugf("last use of app password %s not recorded: %s", credential.getId(), e.toString());
-        }
     }
 
     private static void invalidCredentials(AuthenticationFlowContext context) {

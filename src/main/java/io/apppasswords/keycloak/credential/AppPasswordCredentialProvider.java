@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.credential;
 
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputValidator;
@@ -11,6 +12,7 @@ import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,6 +35,8 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
 
     /** Digested when the input cannot be an app password, so every attempt costs the same. */
     private static final String DUMMY = "0".repeat(AppPasswordSecret.LENGTH);
+
+    private static final Logger LOG = Logger.getLogger(AppPasswordCredentialProvider.class);
 
     private final KeycloakSession session;
 
@@ -121,6 +125,48 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /**
+     * Records a use (time, IP, client) unless one was recorded less than {@code intervalMillis} ago.
+     *
+     * <p>The write runs in its own transaction and may fail without consequence: concurrent logins of the
+     * same app password race to write the same row (optimistic locking lets one win), and a failed stamp
+     * must never fail the login that caused it. Re-reading the row inside that transaction means a use
+     * never brings back an app password revoked in the meantime.
+     */
+    public void recordUse(RealmModel realm, UserModel user, AppPasswordCredentialModel used, String ip,
+                          String clientId, long now, long intervalMillis) {
+        if (isRecent(used.getData(), now, intervalMillis)) {
+            return;
+        }
+        String userId = user.getId();
+        String credentialId = used.getId();
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), tx -> {
+                UserModel fresh = tx.users().getUserById(tx.getContext().getRealm(), userId);
+                CredentialModel stored = fresh == null ? null : fresh.credentialManager().getStoredCredentialById(credentialId);
+                if (stored == null || !getType().equals(stored.getType())) {
+                    return;
+                }
+                AppPasswordCredentialModel current = getCredentialFromModel(stored);
+                AppPasswordCredentialData data = current.getData();
+                if (isRecent(data, now, intervalMillis)) {
+                    return;
+                }
+                data.setLastUsedAt(now);
+                data.setLastUsedIp(ip);
+                data.setLastUsedClient(clientId);
+                current.writeData();
+                fresh.credentialManager().updateStoredCredential(current);
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("last use of app password %s not recorded: %s", credentialId, e.toString());
+        }
+    }
+
+    private static boolean isRecent(AppPasswordCredentialData data, long now, long intervalMillis) {
+        return data.getLastUsedAt() != null && now - data.getLastUsedAt() < intervalMillis;
     }
 
     @Override
