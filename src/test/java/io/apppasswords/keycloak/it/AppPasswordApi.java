@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A plain HTTP client for the extension's REST APIs, as a script or the account console calls them. */
 public final class AppPasswordApi {
@@ -73,8 +75,15 @@ public final class AppPasswordApi {
         return send("GET", selfUrl(), bearer, null, null);
     }
 
+    /** Every app password the tests were given, for {@link NoSecretInLogIT}. */
+    public static final Set<String> ISSUED = ConcurrentHashMap.newKeySet();
+
     public static Reply createJson(String bearer, String jsonBody) {
-        return send("POST", selfUrl(), bearer, "application/json", jsonBody);
+        Reply reply = send("POST", selfUrl(), bearer, "application/json", jsonBody);
+        if (reply.status() == 201 && reply.json().hasNonNull("password")) {
+            ISSUED.add(reply.json().path("password").asText());
+        }
+        return reply;
     }
 
     public static Reply create(String bearer, String name) {

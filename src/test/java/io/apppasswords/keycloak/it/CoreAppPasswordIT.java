@@ -63,6 +63,7 @@ class CoreAppPasswordIT {
         assertNotNull(shown.doc().getElementById("app-password-value"), shown.describe());
         String secret = shown.doc().getElementById("app-password-value").text();
         assertTrue(secret.matches(FORMAT), secret);
+        AppPasswordApi.ISSUED.add(secret);
         assertFalse(shown.body().contains("<b>laptop</b>"), "the name is HTML-escaped");
         assertTrue(shown.doc().getElementById("app-password-created-intro").text().contains(name));
         assertNotNull(shown.doc().getElementById("app-password-copy"), "copy button");
@@ -121,6 +122,46 @@ class CoreAppPasswordIT {
         Browser.Page empty = refused.form("kc-app-password-form").set("name", "   ").submit();
         assertTrue(empty.messages().contains("Please enter a name"), empty.describe());
         assertEquals(1, Users.appPasswords(username).size());
+    }
+
+    @Test
+    void thePagesSpeakGerman() {
+        String username = Users.create("de");
+        Browser browser = Browser.demo();
+        Browser.Page login = browser.authorize(KeycloakServer.REALM, "account-console", server.realmUrl() + "/account/",
+                "app-password", java.util.Map.of("ui_locales", "de"));
+        Browser.Page create = browser.login(login, username, Users.PASSWORD, null);
+        assertTrue(create.hasForm("kc-app-password-form"), create.describe());
+        assertEquals("App-Passwort anlegen", create.title(), create.describe());
+        Browser.Page shown = create.form("kc-app-password-form").set("name", "Handy").submit();
+        assertEquals("Ihr neues App-Passwort", shown.title(), shown.describe());
+        AppPasswordApi.ISSUED.add(shown.doc().getElementById("app-password-value").text());
+        assertTrue(shown.doc().getElementById("app-password-once").text().contains("nur einmal"));
+    }
+
+    /** Creation needs a recent login: past the action's max_auth_age, Keycloak asks to sign in again. */
+    @Test
+    void creationNeedsARecentLogin() throws Exception {
+        String username = Users.create("maxage");
+        String url = server.baseUrl() + "/admin/realms/" + KeycloakServer.REALM
+                + "/authentication/required-actions/app-password/config";
+        String admin = server.admin().tokenManager().getAccessTokenString();
+        AppPasswordApi.Reply set = AppPasswordApi.send("PUT", url, admin, "application/json",
+                "{\"config\":{\"max_auth_age\":\"1\"}}");
+        assertTrue(set.status() / 100 == 2, set.toString());
+        try {
+            Browser browser = Browser.demo();
+            String redirect = server.realmUrl() + "/account/";
+            Browser.Page first = browser.login(browser.authorize("account-console", redirect, null), username, Users.PASSWORD, null);
+            assertTrue(first.redirected(), first.describe());
+            Thread.sleep(2500);
+            Browser.Page again = browser.authorize("account-console", redirect, "app-password");
+            assertTrue(again.hasForm(Browser.LOGIN_FORM), "asked to sign in again: " + again.describe());
+            Browser.Page create = browser.login(again, username, Users.PASSWORD, null);
+            assertTrue(create.hasForm("kc-app-password-form"), create.describe());
+        } finally {
+            AppPasswordApi.send("DELETE", url, server.admin().tokenManager().getAccessTokenString(), null, null);
+        }
     }
 
     /** Issue test 2. */
@@ -250,11 +291,12 @@ class CoreAppPasswordIT {
         assertFalse(text.contains(secret.replace("-", "")), "secret leaked");
     }
 
+    /** Keycloak records brute-force failures on a background executor, slow on a loaded machine. */
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
+                throw new AssertionError("condition not met within 30 s");
             }
             Thread.sleep(100);
         }

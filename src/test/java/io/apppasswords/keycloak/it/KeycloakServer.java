@@ -238,7 +238,9 @@ public final class KeycloakServer {
                 // The management interface (health, metrics) is off by default; if anything switches it on,
                 // it must not take the fixed port 9000.
                 "--http-management-port=" + freePort(),
-                "--log-level=INFO,io.apppasswords:debug"));
+                // DEBUG for the extension and for what Keycloak logs about events and flows, so the
+                // leak check (NoSecretInLogIT) reads everything that could carry a secret
+                "--log-level=INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug"));
         // A watchdog shell: Keycloak runs as its child, and when our stdin pipe closes (this JVM stopped
         // Keycloak or died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server.
         String watchdog = "exec 3<&0 </dev/null\n"

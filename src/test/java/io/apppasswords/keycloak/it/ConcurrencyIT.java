@@ -1,0 +1,158 @@
+package io.apppasswords.keycloak.it;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Mail clients open several connections at once; app-password logins must not trip over each other. */
+class ConcurrencyIT {
+
+    private static TokenClient.Response mail(String username, String password) {
+        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, password);
+    }
+
+    /**
+     * Keycloak's default (blocking) brute-force protector refuses a login while another login of the same
+     * user is in progress. The app-password path reads the lockout state itself and must not.
+     */
+    @Test
+    void concurrentCorrectLoginsOfOneUserAllSucceedWithBruteForceProtectionOn() throws Exception {
+        RealmRepresentation original = Users.realm().toRepresentation();
+        RealmRepresentation bruteForce = Users.realm().toRepresentation();
+        bruteForce.setBruteForceProtected(true);
+        bruteForce.setPermanentLockout(false);
+        bruteForce.setFailureFactor(3);
+        bruteForce.setWaitIncrementSeconds(300);
+        bruteForce.setQuickLoginCheckMilliSeconds(0L);
+        Users.realm().update(bruteForce);
+        try {
+            String username = Users.create("parallel");
+            String secret = Users.createAppPassword(username, "Thunderbird");
+            for (int round = 0; round < 5; round++) {
+                List<TokenClient.Response> answers = all(8, () -> mail(username, secret));
+                long ok = answers.stream().filter(TokenClient.Response::ok).count();
+                assertEquals(8, ok, "round " + round + ": " + answers.stream().filter(r -> !r.ok()).toList());
+            }
+
+            // Wrong values are still counted and still lock the user, also when sent in parallel. Keycloak's
+            // failure store may merge simultaneous failures of one user (its blocking protector exists to
+            // serialise them), so the parallel burst must count, and the lock must follow within a few more.
+            String userId = Users.id(username);
+            all(3, () -> mail(username, CoreAppPasswordIT.mutate(secret)));
+            CoreAppPasswordIT.waitFor(() -> failures(userId) >= 1);
+            for (int i = 0; i < 3 && !locked(userId); i++) {
+                int before = failures(userId);
+                mail(username, CoreAppPasswordIT.mutate(secret));
+                CoreAppPasswordIT.waitFor(() -> failures(userId) > before || locked(userId));
+            }
+            try {
+                CoreAppPasswordIT.waitFor(() -> locked(userId));
+            } catch (AssertionError e) {
+                throw new AssertionError("not locked: " + Users.realm().attackDetection().bruteForceUserStatus(userId), e);
+            }
+            assertEquals(400, mail(username, secret).status(), "locked");
+        } finally {
+            Users.realm().update(original);
+        }
+    }
+
+    /** 50 logins while the same user creates and revokes app passwords: only intended answers, nothing lost. */
+    @Test
+    void loginsRaceWithCreationAndRevocation() throws Exception {
+        String username = Users.create("race");
+        String stable = Users.createAppPassword(username, "Stable");
+        String bearer = Users.accountToken(username, Users.PASSWORD);
+
+        AtomicInteger unexpected = new AtomicInteger();
+        Map<String, String> created = new ConcurrentHashMap<>(); // name -> secret
+        List<Callable<Object>> work = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            work.add(() -> {
+                TokenClient.Response r = mail(username, stable);
+                if (!r.ok()) {
+                    unexpected.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            work.add(() -> {
+                AppPasswordApi.Reply r = AppPasswordApi.create(bearer, "Temp " + n);
+                if (r.status() != 201) {
+                    unexpected.incrementAndGet();
+                } else {
+                    created.put("Temp " + n, r.json().path("password").asText());
+                    if (n % 2 == 0 && AppPasswordApi.delete(bearer, r.json().path("id").asText()).status() != 204) {
+                        unexpected.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            for (Future<Object> f : pool.invokeAll(shuffle(work))) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, unexpected.get(), "unexpected refusals");
+        assertEquals(10, created.size(), "every create answered with a new id");
+        List<String> names = Users.appPasswords(username).stream().map(c -> c.getUserLabel()).sorted().toList();
+        assertEquals(List.of("Stable", "Temp 1", "Temp 3", "Temp 5", "Temp 7", "Temp 9"), names, "no lost or duplicated credential");
+        created.forEach((name, secret) -> assertEquals(names.contains(name), mail(username, secret).ok(),
+                name + ": works exactly while it exists"));
+    }
+
+    private static int failures(String userId) {
+        Object n = Users.realm().attackDetection().bruteForceUserStatus(userId).get("numFailures");
+        return n == null ? 0 : ((Number) n).intValue();
+    }
+
+    private static boolean locked(String userId) {
+        return Boolean.TRUE.equals(Users.realm().attackDetection().bruteForceUserStatus(userId).get("disabled"));
+    }
+
+    private static <T> List<T> all(int n, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> List<T> shuffle(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        java.util.Collections.shuffle(copy, new java.util.Random(42));
+        return copy;
+    }
+}
