@@ -7,18 +7,25 @@ package io.apppasswords.keycloak.credential;
 public class AppPasswordException extends RuntimeException {
 
     private final String field;
+    private final transient Object[] parameters;
 
-    public AppPasswordException(String field, String messageKey) {
+    public AppPasswordException(String field, String messageKey, Object... parameters) {
         super(messageKey, null, false, false);
         this.field = field;
+        this.parameters = parameters == null ? new Object[0] : parameters.clone();
     }
 
-    /** The input that caused it ({@code name}, ...), for per-field errors. */
+    /** The input that caused it ({@code name}, {@code expiresAt}, {@code clients}), or {@code null} for the request as a whole. */
     public String getField() {
         return field;
     }
 
     public String getMessageKey() {
         return getMessage();
+    }
+
+    /** The message's {@code {0}}, {@code {1}}... values. */
+    public Object[] getParameters() {
+        return parameters.clone();
     }
 }

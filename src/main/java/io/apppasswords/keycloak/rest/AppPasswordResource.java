@@ -11,6 +11,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.credential.AppPasswordName;
 import io.apppasswords.keycloak.notification.AppPasswordMailer;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,11 +36,8 @@ import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -89,16 +87,12 @@ public class AppPasswordResource {
         requireRecentLogin(caller);
         AppPasswordCreateRequest request = parse(body);
         Long expiresAt = parseExpiry(request.expiresAt);
-        List<String> clients = checkClients(request.clients);
 
         AppPasswordCredentialProvider.Created created;
         try {
-            created = provider().create(realm, caller.user(), request.name, expiresAt, clients);
+            created = provider().create(realm, caller.user(), request.name, expiresAt, request.clients);
         } catch (AppPasswordException e) {
-            Response.Status status = e.getMessageKey().equals(AppPasswordName.ERROR_DUPLICATE)
-                    ? Response.Status.CONFLICT : Response.Status.BAD_REQUEST;
-            throw ErrorResponses.error(status, status == Response.Status.CONFLICT ? "duplicate_name" : "invalid_name",
-                    ErrorResponses.text(e.getMessageKey()));
+            throw refusal(e);
         }
         AppPasswordEvents.created(event(caller), created.credential());
         AppPasswordMailer.created(session, realm, caller.user(), created.credential(), caller.token().getIssuedFor());
@@ -194,35 +188,36 @@ public class AppPasswordResource {
         }
     }
 
+    /** The format only; whether the policy allows the date is the provider's call. */
     private static Long parseExpiry(String expiresAt) {
         if (expiresAt == null) {
             return null;
         }
-        Instant instant;
+        if (expiresAt.equals("never")) {
+            return AppPasswordPolicy.NEVER;
+        }
         try {
-            instant = OffsetDateTime.parse(expiresAt).toInstant();
-        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(expiresAt).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry",
-                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z.");
+                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z, or \"never\".");
         }
-        if (!instant.isAfter(Instant.ofEpochMilli(Time.currentTimeMillis()))) {
-            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry", "expiresAt must be in the future.");
-        }
-        return instant.toEpochMilli();
     }
 
-    private List<String> checkClients(List<String> clients) {
-        if (clients == null) {
-            return null;
-        }
-        List<String> checked = new ArrayList<>(new LinkedHashSet<>(clients));
-        for (String clientId : checked) {
-            if (clientId == null || realm.getClientByClientId(clientId) == null) {
-                throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_client",
-                        "Unknown client id in clients.");
-            }
-        }
-        return checked;
+    /** A broken rule as a JSON error: who may not create is 403, too many or a name clash 409, bad input 400. */
+    private static jakarta.ws.rs.WebApplicationException refusal(AppPasswordException e) {
+        String text = ErrorResponses.text(e.getMessageKey(), e.getParameters());
+        return switch (e.getMessageKey()) {
+            case AppPasswordPolicy.ERROR_NOT_ALLOWED, AppPasswordPolicy.ERROR_SECOND_FACTOR ->
+                    forbidden("not_allowed", text);
+            case AppPasswordPolicy.ERROR_LIMIT -> ErrorResponses.error(Response.Status.CONFLICT, "limit_reached", text);
+            case AppPasswordName.ERROR_DUPLICATE -> ErrorResponses.error(Response.Status.CONFLICT, "duplicate_name", text);
+            case AppPasswordPolicy.ERROR_EXPIRY_PAST, AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE ->
+                    ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry", text);
+            case AppPasswordPolicy.ERROR_CLIENT -> ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_client", text);
+            case AppPasswordCredentialProvider.ERROR_BUSY -> ErrorResponses.error(Response.Status.CONFLICT, "try_again", text);
+            default -> ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_name", text);
+        };
     }
 
     private EventBuilder event(Caller caller) {
