@@ -216,7 +216,9 @@ public final class KeycloakServer {
                 // The management interface (health, metrics) is off by default; if anything switches it on,
                 // it must not take the fixed port 9000.
                 "--http-management-port=" + freePort(),
-                "--log-level=INFO,io.apppasswords:debug"));
+                "--log-level=INFO,io.apppasswords:debug",
+                // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
+                "--spi-credential--app-password--cleanup-interval-seconds=2"));
         // A watchdog shell: Keycloak runs as its child, and when our stdin pipe closes (this JVM stopped
         // Keycloak or died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server.
         String watchdog = "exec 3<&0 </dev/null\n"
