@@ -15,6 +15,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
@@ -148,7 +149,7 @@ public class AppPasswordAuthenticator implements Authenticator {
             return;
         }
         data.setLastUsedAt(now);
-        data.setLastUsedIp(context.getConnection().getRemoteAddr());
+        data.setLastUsedIp(clientIp(context));
         data.setLastUsedClient(clientId);
         credential.writeData();
         try {
@@ -157,6 +158,24 @@ public class AppPasswordAuthenticator implements Authenticator {
             // Losing one last-use stamp must never fail a login (e.g. a concurrent revocation won the race).
             LOG.debugf("last use of app password %s not recorded: %s", credential.getId(), e.toString());
         }
+    }
+
+    /**
+     * The caller's address, or the end user's as forwarded by a client the config trusts for it. Trust needs
+     * both: the client is in the list and is confidential (it authenticated with its secret for this grant),
+     * so nobody can pick the recorded IP by sending the header themselves. Only an IP literal is taken.
+     */
+    static String clientIp(AuthenticationFlowContext context) {
+        String remote = context.getConnection().getRemoteAddr();
+        ClientModel client = context.getAuthenticationSession().getClient();
+        if (client == null || client.isPublicClient() || client.isBearerOnly()
+                || !AppPasswordAuthenticatorFactory.trustedForwarders(context.getAuthenticatorConfig()).contains(client.getClientId())) {
+            return remote;
+        }
+        String forwarded = context.getHttpRequest().getHttpHeaders()
+                .getHeaderString(AppPasswordAuthenticatorFactory.forwardedIpHeader(context.getAuthenticatorConfig()));
+        String ip = IpLiteral.parse(forwarded);
+        return ip == null ? remote : ip;
     }
 
     private static void invalidCredentials(AuthenticationFlowContext context) {
