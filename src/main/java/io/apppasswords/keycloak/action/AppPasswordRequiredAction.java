@@ -94,6 +94,7 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
             created = AppPasswordCredentialProvider.of(context.getSession()).create(context.getRealm(), context.getUser(),
                     name, AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis()), clients);
         } catch (AppPasswordException e) {
+            AppPasswordEvents.refused(context.getEvent(), e);
             LoginFormsProvider page = createForm(context, policy, name,
                     lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients);
             String field = e.getField() == null ? null : e.getField().equals("expiresAt") ? FIELD_LIFETIME : e.getField();

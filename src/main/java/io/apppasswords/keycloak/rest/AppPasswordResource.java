@@ -9,7 +9,6 @@ import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
-import io.apppasswords.keycloak.credential.AppPasswordName;
 import io.apppasswords.keycloak.notification.AppPasswordMailer;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.Consumes;
@@ -92,6 +91,7 @@ public class AppPasswordResource {
         try {
             created = provider().create(realm, caller.user(), request.name, expiresAt, request.clients);
         } catch (AppPasswordException e) {
+            AppPasswordEvents.refused(event(caller), e);
             throw refusal(e);
         }
         AppPasswordEvents.created(event(caller), created.credential());
@@ -204,20 +204,15 @@ public class AppPasswordResource {
         }
     }
 
-    /** A broken rule as a JSON error: who may not create is 403, too many or a name clash 409, bad input 400. */
+    /** A broken rule as a JSON error: who may not create is 403, too many or a clash 409, bad input 400. */
     private static jakarta.ws.rs.WebApplicationException refusal(AppPasswordException e) {
-        String text = ErrorResponses.text(e.getMessageKey(), e.getParameters());
-        return switch (e.getMessageKey()) {
-            case AppPasswordPolicy.ERROR_NOT_ALLOWED, AppPasswordPolicy.ERROR_SECOND_FACTOR ->
-                    forbidden("not_allowed", text);
-            case AppPasswordPolicy.ERROR_LIMIT -> ErrorResponses.error(Response.Status.CONFLICT, "limit_reached", text);
-            case AppPasswordName.ERROR_DUPLICATE -> ErrorResponses.error(Response.Status.CONFLICT, "duplicate_name", text);
-            case AppPasswordPolicy.ERROR_EXPIRY_PAST, AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE ->
-                    ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry", text);
-            case AppPasswordPolicy.ERROR_CLIENT -> ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_client", text);
-            case AppPasswordCredentialProvider.ERROR_BUSY -> ErrorResponses.error(Response.Status.CONFLICT, "try_again", text);
-            default -> ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_name", text);
+        String code = e.getErrorCode();
+        Response.Status status = switch (code) {
+            case "not_allowed" -> Response.Status.FORBIDDEN;
+            case "limit_reached", "duplicate_name", "try_again" -> Response.Status.CONFLICT;
+            default -> Response.Status.BAD_REQUEST;
         };
+        return ErrorResponses.error(status, code, ErrorResponses.text(e.getMessageKey(), e.getParameters()));
     }
 
     private EventBuilder event(Caller caller) {

@@ -105,6 +105,8 @@ class PolicyIT {
         assertEquals("not_allowed", refused.error());
         assertTrue(refused.json().path("error_description").asText().contains("may not create app passwords"), refused.toString());
         assertTrue(Users.appPasswords(outsider).isEmpty());
+        assertEquals(1, Users.realm().getEvents(List.of("UPDATE_CREDENTIAL_ERROR"), null, Users.id(outsider),
+                null, null, null, 0, 10).stream().filter(e -> "not_allowed".equals(e.getError())).count());
 
         // The page says so up front and offers no form.
         Browser browser = Browser.demo();
@@ -178,6 +180,12 @@ class PolicyIT {
         AppPasswordApi.Reply sixth = AppPasswordApi.create(token, "One more");
         assertEquals(409, sixth.status());
         assertEquals(5, Users.appPasswords(username).size());
+
+        // Every refusal is an event an admin can count.
+        List<EventRepresentation> refusals = Users.realm().getEvents(List.of("UPDATE_CREDENTIAL_ERROR"), null,
+                Users.id(username), null, null, null, 0, 100);
+        assertEquals(16, refusals.stream().filter(e -> "limit_reached".equals(e.getError())
+                && "app-password".equals(e.getDetails().get("credential_type"))).count(), refusals.toString());
     }
 
     // ------------------------------------------------------------------------------------------ how long
@@ -248,6 +256,10 @@ class PolicyIT {
         }
         assertNotNull(shown, accountCredentials.toString());
         assertEquals("appPasswordExpiredTitle", shown.path("warningMessageTitle").path("key").asText(), shown.toString());
+        assertTrue(find(AppPasswordApi.list(token).json(), "Soon").path("expired").asBoolean());
+        AppPasswordApi.Reply admin = AppPasswordApi.send("GET", AppPasswordApi.adminUrl() + "/users/" + Users.id(username),
+                Policy.adminToken(), null, null);
+        assertTrue(find(admin.json(), "Soon").path("expired").asBoolean(), admin.toString());
 
         Policy.demoWith(Map.of("expiredGraceDays", "0"));
         CoreAppPasswordIT.waitFor(() -> Users.appPasswords(username).isEmpty());
