@@ -355,6 +355,19 @@ class PolicyIT {
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
 
+        // The same when users remove it themselves (the account console's delete_credential action).
+        Totp own = Users.newTotp();
+        String self = Users.create("otpself", own);
+        Users.createAppPassword(self, "Mail", own);
+        String ownOtp = Users.get(self).credentials().stream().filter(c -> "otp".equals(c.getType()))
+                .findFirst().orElseThrow().getId();
+        Browser browser = Browser.demo();
+        Browser.Page confirm = browser.login(browser.authorize("account-console", server.realmUrl() + "/account/",
+                "delete_credential:" + ownOtp), self, Users.PASSWORD, own);
+        Browser.Page done = confirm.firstForm().submit("accept");
+        assertEquals("success", done.redirectParam("kc_action_status"), done.describe());
+        assertTrue(Users.appPasswords(self).isEmpty());
+
         // Not required: removing OTP leaves them alone.
         Policy.demoWith(Map.of("requireSecondFactor", "false"));
         Totp other = Users.newTotp();
