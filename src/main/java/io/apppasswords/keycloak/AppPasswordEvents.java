@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordException;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -17,6 +18,18 @@ public final class AppPasswordEvents {
 
     public static void removed(EventBuilder event, AppPasswordCredentialModel credential) {
         send(event, EventType.REMOVE_CREDENTIAL, credential);
+    }
+
+    /**
+     * A creation the rules refused: UPDATE_CREDENTIAL_ERROR with the error code (e.g. {@code limit_reached})
+     * and the message key as reason, so admins can count refusals by kind.
+     */
+    public static void refused(EventBuilder event, AppPasswordException refusal) {
+        event.clone()
+                .event(EventType.UPDATE_CREDENTIAL_ERROR)
+                .detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE)
+                .detail(Details.REASON, refusal.getMessageKey())
+                .error(refusal.getErrorCode());
     }
 
     private static void send(EventBuilder event, EventType type, AppPasswordCredentialModel credential) {

@@ -5,16 +5,24 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.notification.AppPasswordMailer;
+import io.apppasswords.keycloak.policy.AppPasswordPolicies;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.CredentialRegistrator;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.common.util.Time;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Creates an app password: asks for a name, stores the digest, shows the secret once.
@@ -28,6 +36,8 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
     static final String CREATE_TEMPLATE = "app-password-create.ftl";
     static final String CREATED_TEMPLATE = "app-password-created.ftl";
     static final String FIELD_NAME = "name";
+    static final String FIELD_LIFETIME = "lifetimeDays";
+    static final String FIELD_CLIENTS = "clients";
     static final String NOTE_CREATED = "app-password.created";
 
     @Override
@@ -50,7 +60,15 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
             context.challenge(context.form().createForm(CREATED_TEMPLATE));
             return;
         }
-        context.challenge(context.form().createForm(CREATE_TEMPLATE));
+        AppPasswordPolicy policy = AppPasswordPolicies.of(context.getRealm());
+        LoginFormsProvider form = createForm(context, policy, null, policy.defaultLifetimeDays(), List.of());
+        try {
+            AppPasswordPolicies.checkMayCreate(context.getSession(), context.getRealm(), context.getUser(), policy);
+        } catch (AppPasswordException e) {
+            // Said up front, not after the user filled the form in.
+            form.setAttribute("appPasswordDenied", true).setError(e.getMessageKey(), e.getParameters());
+        }
+        context.challenge(form.createForm(CREATE_TEMPLATE));
     }
 
     @Override
@@ -64,15 +82,28 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
 
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String name = form.getFirst(FIELD_NAME);
+        List<String> clients = form.getOrDefault(FIELD_CLIENTS, List.of());
+        AppPasswordPolicy policy = AppPasswordPolicies.of(context.getRealm());
+        Integer lifetime = lifetime(form.getFirst(FIELD_LIFETIME), policy);
         AppPasswordCredentialProvider.Created created;
         try {
-            created = AppPasswordCredentialProvider.of(context.getSession()).create(context.getRealm(), context.getUser(), name, null, null);
+            if (lifetime == null) {
+                throw new AppPasswordException(FIELD_LIFETIME, AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE,
+                        policy.maxLifetimeDays());
+            }
+            created = AppPasswordCredentialProvider.of(context.getSession()).create(context.getRealm(), context.getUser(),
+                    name, AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis()), clients);
         } catch (AppPasswordException e) {
-            Response page = context.form()
-                    .setAttribute("appPasswordNameValue", name)
-                    .addError(new FormMessage(e.getField(), e.getMessageKey()))
-                    .createForm(CREATE_TEMPLATE);
-            context.challenge(page);
+            AppPasswordEvents.refused(context.getEvent(), e);
+            LoginFormsProvider page = createForm(context, policy, name,
+                    lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients);
+            String field = e.getField() == null ? null : e.getField().equals("expiresAt") ? FIELD_LIFETIME : e.getField();
+            if (field == null) {
+                page.setError(e.getMessageKey(), e.getParameters());
+            } else {
+                page.addError(new FormMessage(field, e.getMessageKey(), e.getParameters()));
+            }
+            context.challenge(page.createForm(CREATE_TEMPLATE));
             return;
         }
 
@@ -87,6 +118,46 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
                 .setAttribute("appPassword", created.secret())
                 .setAttribute("appPasswordUsername", context.getUser().getUsername());
         context.challenge(page.createForm(CREATED_TEMPLATE));
+    }
+
+    /** The chosen lifetime in days (0 = never), or {@code null} if it is not one the policy allows. */
+    private static Integer lifetime(String value, AppPasswordPolicy policy) {
+        if (value == null || value.isBlank()) {
+            return policy.defaultLifetimeDays();
+        }
+        try {
+            int days = Integer.parseInt(value.strip());
+            return policy.allowsLifetime(days) ? days : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The name form with the choices the policy offers: lifetimes (the default preselected) and, if the
+     * realm lists any, the clients the app password may be restricted to.
+     */
+    private static LoginFormsProvider createForm(RequiredActionContext context, AppPasswordPolicy policy, String name,
+                                                 int lifetime, List<String> selectedClients) {
+        RealmModel realm = context.getRealm();
+        List<Map<String, String>> clients = new ArrayList<>();
+        for (String clientId : policy.allowedClients()) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client != null) {
+                String label = client.getName() == null || client.getName().isBlank() || client.getName().contains("${")
+                        ? clientId : client.getName();
+                clients.add(Map.of("clientId", clientId, "label", label,
+                        "selected", String.valueOf(selectedClients.contains(clientId))));
+            }
+        }
+        LoginFormsProvider form = context.form()
+                .setAttribute("appPasswordLifetimes", policy.lifetimeChoices())
+                .setAttribute("appPasswordLifetime", lifetime)
+                .setAttribute("appPasswordClientChoices", clients);
+        if (name != null) {
+            form.setAttribute("appPasswordNameValue", name);
+        }
+        return form;
     }
 
     @Override

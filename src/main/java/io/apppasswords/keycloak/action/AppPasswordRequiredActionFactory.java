@@ -2,6 +2,8 @@ package io.apppasswords.keycloak.action;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.policy.AppPasswordPolicies;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -11,6 +13,13 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.userprofile.ValidationException;
+import org.keycloak.validate.ValidationError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 @AutoService(RequiredActionFactory.class)
 public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
@@ -51,6 +60,27 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
     @Override
     public String getDisplayText() {
         return "Create an app password";
+    }
+
+    /** The realm's app-password policy, which the admin console renders as this action's settings. */
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return AppPasswordPolicies.CONFIG;
+    }
+
+    /** Refuses a policy with a typo rather than letting it fall back to a default unnoticed. */
+    @Override
+    public void validateConfig(KeycloakSession session, RealmModel realm, RequiredActionConfigModel model) {
+        RequiredActionFactory.super.validateConfig(session, realm, model);
+        Map<String, String> config = model.getConfig() == null ? Map.of() : model.getConfig();
+        List<Map.Entry<String, String>> problems = new ArrayList<>(AppPasswordPolicy.problems(config));
+        if (problems.isEmpty()) {
+            problems.addAll(AppPasswordPolicies.unknownNames(session, realm, AppPasswordPolicy.parse(config)));
+        }
+        if (!problems.isEmpty()) {
+            Map.Entry<String, String> first = problems.get(0);
+            throw new ValidationException(new ValidationError(getId(), first.getKey(), first.getKey() + " " + first.getValue()));
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
@@ -114,7 +115,7 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
 
         // each write evicts the user from every node's cache: at most once per interval, never per login
-        provider.recordUse(context.getRealm(), user, credential, context.getConnection().getRemoteAddr(), clientId, now,
+        provider.recordUse(context.getRealm(), user, credential, clientIp(context), clientId, now,
                 AppPasswordAuthenticatorFactory.lastUseIntervalMillis(context.getAuthenticatorConfig()));
         if (ownLookup) {
             context.setUser(user);
@@ -141,6 +142,24 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         invalidCredentials(context);
+    }
+
+    /**
+     * The caller's address, or the end user's as forwarded by a client the config trusts for it. Trust needs
+     * both: the client is in the list and is confidential (it authenticated with its secret for this grant),
+     * so nobody can pick the recorded IP by sending the header themselves. Only an IP literal is taken.
+     */
+    static String clientIp(AuthenticationFlowContext context) {
+        String remote = context.getConnection().getRemoteAddr();
+        ClientModel client = context.getAuthenticationSession().getClient();
+        if (client == null || client.isPublicClient() || client.isBearerOnly()
+                || !AppPasswordAuthenticatorFactory.trustedForwarders(context.getAuthenticatorConfig()).contains(client.getClientId())) {
+            return remote;
+        }
+        String forwarded = context.getHttpRequest().getHttpHeaders()
+                .getHeaderString(AppPasswordAuthenticatorFactory.forwardedIpHeader(context.getAuthenticatorConfig()));
+        String ip = IpLiteral.parse(forwarded);
+        return ip == null ? remote : ip;
     }
 
     private static void invalidCredentials(AuthenticationFlowContext context) {

@@ -7,11 +7,13 @@ import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +24,11 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
     public static final String TRANSIENT_SESSION = "transientSession";
     public static final String LAST_USE_INTERVAL = "lastUseIntervalSeconds";
+    public static final String TRUSTED_FORWARDERS = "trustedForwarderClients";
+    public static final String FORWARDED_IP_HEADER = "forwardedIpHeader";
     static final long DEFAULT_LAST_USE_INTERVAL_SECONDS = 3600;
+    /** What Dovecot sends with {@code send_auth_headers = yes}: the mail client's address. */
+    static final String DEFAULT_FORWARDED_IP_HEADER = "X-Dovecot-Auth-Remote";
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,
@@ -48,6 +54,21 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(String.valueOf(DEFAULT_LAST_USE_INTERVAL_SECONDS))
             .add()
+            .property()
+            .name(TRUSTED_FORWARDERS)
+            .label("Clients trusted to forward the user's IP")
+            .helpText("Confidential clients (e.g. the mail server) whose forwarded-IP header is recorded as an app "
+                    + "password's last-use IP instead of the client's own address. Ignored for public clients.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .add()
+            .property()
+            .name(FORWARDED_IP_HEADER)
+            .label("Forwarded-IP header")
+            .helpText("Request header holding the end user's IP, sent by a trusted client. Dovecot sends "
+                    + DEFAULT_FORWARDED_IP_HEADER + " with send_auth_headers = yes.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(DEFAULT_FORWARDED_IP_HEADER)
+            .add()
             .build();
 
     private static final Authenticator SINGLETON = new AppPasswordAuthenticator();
@@ -68,6 +89,17 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
             }
         }
         return seconds * 1000;
+    }
+
+    static List<String> trustedForwarders(AuthenticatorConfigModel config) {
+        String value = value(config, TRUSTED_FORWARDERS);
+        return value == null ? List.of()
+                : Arrays.stream(value.split(Constants.CFG_DELIMITER)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    static String forwardedIpHeader(AuthenticatorConfigModel config) {
+        String value = value(config, FORWARDED_IP_HEADER);
+        return value == null || value.isBlank() ? DEFAULT_FORWARDED_IP_HEADER : value.strip();
     }
 
     private static String value(AuthenticatorConfigModel config, String key) {

@@ -1,5 +1,7 @@
 package io.apppasswords.keycloak.credential;
 
+import io.apppasswords.keycloak.policy.AppPasswordPolicies;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
@@ -29,6 +31,8 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
     /** Message keys the stock consoles resolve through the theme messages shipped in the JAR. */
     public static final String DISPLAY_NAME = "app-password-display-name";
     public static final String HELP_TEXT = "app-password-help-text";
+    /** Message key: another create for the same user held the lease too long. */
+    public static final String ERROR_BUSY = "appPasswordBusy";
 
     private static final DateTimeFormatter DISPLAY_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -60,24 +64,54 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
     }
 
     /**
-     * Checks the name, generates a secret and stores its digest.
+     * Checks the name and the realm's {@link AppPasswordPolicy}, generates a secret and stores its digest.
+     * The one place every creation path goes through, so the policy holds for all of them.
      *
+     * <p>The count and the insert run in their own transaction while the user's {@link CreateLease} is held:
+     * the transaction starts after the previous holder's commit, so it counts every app password created
+     * before it, on any node and whatever the database's isolation level.
+     *
+     * @param expiresAt requested expiry (epoch ms), {@code null} for the policy's default
+     * @param clients   client ids to restrict it to, {@code null} or empty for any
      * @throws AppPasswordException when a rule is broken (message key inside)
      */
     public Created create(RealmModel realm, UserModel user, String rawName, Long expiresAt, List<String> clients) {
         String name = AppPasswordName.clean(rawName);
         String error = AppPasswordName.validate(name);
-        if (error == null && AppPasswordName.isTaken(name, stored(user).map(CredentialModel::getUserLabel))) {
-            error = AppPasswordName.ERROR_DUPLICATE;
-        }
         if (error != null) {
             throw new AppPasswordException("name", error);
         }
+        AppPasswordPolicy policy = AppPasswordPolicies.of(realm);
+        AppPasswordPolicies.checkMayCreate(session, realm, user, policy);
+        long now = Time.currentTimeMillis();
+        Long expiry = policy.effectiveExpiry(expiresAt, now);
+        List<String> allowedClients = policy.checkClients(clients, id -> realm.getClientByClientId(id) != null);
+
         String secret = AppPasswordSecret.generate();
-        AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, secret, Time.currentTimeMillis(),
-                expiresAt, clients);
-        CredentialModel saved = createCredential(realm, user, model);
+        AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, secret, now, expiry, allowedClients);
+        CredentialModel saved;
+        try (CreateLease ignored = CreateLease.acquire(session, realm, user)) {
+            saved = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                    session.getContext(), s -> store(s, realm.getId(), user.getId(), model, policy),
+                    "create app password");
+        }
         return new Created(getCredentialFromModel(saved), secret);
+    }
+
+    private CredentialModel store(KeycloakSession s, String realmId, String userId, AppPasswordCredentialModel model,
+                                  AppPasswordPolicy policy) {
+        RealmModel realm = s.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : s.users().getUserById(realm, userId);
+        if (user == null) {
+            throw new AppPasswordException(null, AppPasswordPolicy.ERROR_NOT_ALLOWED); // deleted meanwhile
+        }
+        List<String> names = user.credentialManager().getStoredCredentialsByTypeStream(getType())
+                .map(CredentialModel::getUserLabel).toList();
+        if (AppPasswordName.isTaken(model.getUserLabel(), names.stream())) {
+            throw new AppPasswordException("name", AppPasswordName.ERROR_DUPLICATE);
+        }
+        policy.checkCount(names.size());
+        return user.credentialManager().createStoredCredential(model);
     }
 
     @Override

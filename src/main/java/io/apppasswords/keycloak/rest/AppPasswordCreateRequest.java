@@ -6,7 +6,7 @@ import java.util.List;
 public class AppPasswordCreateRequest {
 
     public String name;
-    /** ISO-8601 instant, optional. */
+    /** ISO-8601 instant or {@code never}; absent: the realm's default lifetime. */
     public String expiresAt;
     /** Client ids the app password may sign in through, optional (any client when absent or empty). */
     public List<String> clients;

@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import org.keycloak.common.util.Time;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,8 @@ public class AppPasswordRepresentation {
     public String lastUsedIp;
     public String lastUsedClient;
     public String expiresAt;
+    /** True once {@link #expiresAt} has passed: refused at login, deleted after the realm's grace period. */
+    public boolean expired;
     public List<String> clients;
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public String password;
@@ -35,6 +38,7 @@ public class AppPasswordRepresentation {
         rep.lastUsedIp = data.getLastUsedIp();
         rep.lastUsedClient = data.getLastUsedClient();
         rep.expiresAt = iso(data.getExpiresAt());
+        rep.expired = credential.isExpired(Time.currentTimeMillis());
         rep.clients = data.getClients() == null ? List.of() : data.getClients();
         return rep;
     }

@@ -12,8 +12,8 @@ import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
-import io.apppasswords.keycloak.credential.AppPasswordName;
 import io.apppasswords.keycloak.notification.AppPasswordMailer;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -38,11 +38,8 @@ import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -100,16 +97,13 @@ public class AppPasswordResource {
         requireRecentLogin(caller);
         AppPasswordCreateRequest request = parse(body);
         Long expiresAt = parseExpiry(request.expiresAt);
-        List<String> clients = checkClients(request.clients);
 
         AppPasswordCredentialProvider.Created created;
         try {
-            created = provider().create(realm, caller.user(), request.name, expiresAt, clients);
+            created = provider().create(realm, caller.user(), request.name, expiresAt, request.clients);
         } catch (AppPasswordException e) {
-            Response.Status status = e.getMessageKey().equals(AppPasswordName.ERROR_DUPLICATE)
-                    ? Response.Status.CONFLICT : Response.Status.BAD_REQUEST;
-            throw ErrorResponses.error(status, status == Response.Status.CONFLICT ? "duplicate_name" : "invalid_name",
-                    ErrorResponses.text(e.getMessageKey()));
+            AppPasswordEvents.refused(event(caller), e);
+            throw refusal(e);
         }
         AppPasswordEvents.created(event(caller), created.credential());
         AppPasswordMailer.created(session, realm, caller.user(), created.credential(), caller.token().getIssuedFor());
@@ -205,35 +199,31 @@ public class AppPasswordResource {
         }
     }
 
+    /** The format only; whether the policy allows the date is the provider's call. */
     private static Long parseExpiry(String expiresAt) {
         if (expiresAt == null) {
             return null;
         }
-        Instant instant;
+        if (expiresAt.equals("never")) {
+            return AppPasswordPolicy.NEVER;
+        }
         try {
-            instant = OffsetDateTime.parse(expiresAt).toInstant();
-        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(expiresAt).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry",
-                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z.");
+                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z, or \"never\".");
         }
-        if (!instant.isAfter(Instant.ofEpochMilli(Time.currentTimeMillis()))) {
-            throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_expiry", "expiresAt must be in the future.");
-        }
-        return instant.toEpochMilli();
     }
 
-    private List<String> checkClients(List<String> clients) {
-        if (clients == null) {
-            return null;
-        }
-        List<String> checked = new ArrayList<>(new LinkedHashSet<>(clients));
-        for (String clientId : checked) {
-            if (clientId == null || realm.getClientByClientId(clientId) == null) {
-                throw ErrorResponses.error(Response.Status.BAD_REQUEST, "invalid_client",
-                        "Unknown client id in clients.");
-            }
-        }
-        return checked;
+    /** A broken rule as a JSON error: who may not create is 403, too many or a clash 409, bad input 400. */
+    private static jakarta.ws.rs.WebApplicationException refusal(AppPasswordException e) {
+        String code = e.getErrorCode();
+        Response.Status status = switch (code) {
+            case "not_allowed" -> Response.Status.FORBIDDEN;
+            case "limit_reached", "duplicate_name", "try_again" -> Response.Status.CONFLICT;
+            default -> Response.Status.BAD_REQUEST;
+        };
+        return ErrorResponses.error(status, code, ErrorResponses.text(e.getMessageKey(), e.getParameters()));
     }
 
     private EventBuilder event(Caller caller) {

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -35,6 +37,12 @@ final class ErrorResponses {
     /** The English text of a theme message key, the key itself if there is none. */
     static String text(String messageKey) {
         return MESSAGES.getProperty(messageKey, messageKey);
+    }
+
+    /** The same with its {@code {0}}... parameters filled in, as the theme would. */
+    static String text(String messageKey, Object... parameters) {
+        String pattern = text(messageKey);
+        return parameters == null || parameters.length == 0 ? pattern : new MessageFormat(pattern, Locale.ENGLISH).format(parameters);
     }
 
     private static Properties load() {

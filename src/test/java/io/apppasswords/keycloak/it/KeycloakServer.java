@@ -240,7 +240,9 @@ public final class KeycloakServer {
                 "--http-management-port=" + freePort(),
                 // DEBUG for the extension and for what Keycloak logs about events and flows, so the
                 // leak check (NoSecretInLogIT) reads everything that could carry a secret
-                "--log-level=INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug"));
+                "--log-level=INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug",
+                // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
+                "--spi-credential--app-password--cleanup-interval-seconds=2"));
         // A watchdog shell: Keycloak runs as its child, and when our stdin pipe closes (this JVM stopped
         // Keycloak or died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server.
         String watchdog = "exec 3<&0 </dev/null\n"

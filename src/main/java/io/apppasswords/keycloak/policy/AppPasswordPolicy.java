@@ -1,0 +1,274 @@
+package io.apppasswords.keycloak.policy;
+
+import io.apppasswords.keycloak.credential.AppPasswordException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * A realm's rules for app passwords, read from the {@code app-password} required action's config (the admin
+ * console renders the form from {@link AppPasswordPolicies#CONFIG}). Pure: parsing, defaults and decisions
+ * only; looking groups, roles and credentials up is the caller's job.
+ *
+ * <p>A missing or unreadable value takes its default, so a realm without any config gets the safe defaults
+ * (second factor required, 40 per user, no expiry, password change revokes).
+ */
+public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowedRoles, boolean requireSecondFactor,
+                                int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
+                                List<String> allowedClients, boolean revokeOnPasswordChange,
+                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays) {
+
+    public static final String ALLOWED_GROUPS = "allowedGroups";
+    public static final String ALLOWED_ROLES = "allowedRoles";
+    public static final String REQUIRE_SECOND_FACTOR = "requireSecondFactor";
+    public static final String MAX_PER_USER = "maxPerUser";
+    public static final String DEFAULT_LIFETIME_DAYS = "defaultLifetimeDays";
+    public static final String MAX_LIFETIME_DAYS = "maxLifetimeDays";
+    public static final String ALLOWED_CLIENTS = "allowedClients";
+    public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
+    public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
+    public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
+
+    /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
+    public static final int DEFAULT_MAX_PER_USER = 40;
+    public static final int LIMIT_MAX_PER_USER = 1000;
+    public static final int DEFAULT_EXPIRED_GRACE_DAYS = 30;
+    /** 100 years: anything longer is a typo, and keeps epoch-millisecond arithmetic far from overflow. */
+    public static final int LIMIT_DAYS = 36500;
+
+    /** The separator the admin console uses between the values of a multivalued setting. */
+    static final String DELIMITER = "##";
+
+    /** Lifetimes offered on the creation page, besides the default and the maximum. */
+    private static final List<Integer> LIFETIME_CHOICES = List.of(7, 30, 90, 180, 365);
+
+    /** A requested expiry meaning "never expires", allowed only without a maximum lifetime. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    /** Message keys, shared by the required action page and the REST API. */
+    public static final String ERROR_NOT_ALLOWED = "appPasswordNotAllowed";
+    public static final String ERROR_SECOND_FACTOR = "appPasswordSecondFactorRequired";
+    public static final String ERROR_LIMIT = "appPasswordLimitReached";
+    public static final String ERROR_EXPIRY_PAST = "appPasswordExpiryPast";
+    public static final String ERROR_EXPIRY_TOO_LATE = "appPasswordExpiryTooLate";
+    public static final String ERROR_CLIENT = "appPasswordClientNotAllowed";
+
+    public AppPasswordPolicy {
+        allowedGroups = List.copyOf(allowedGroups);
+        allowedRoles = List.copyOf(allowedRoles);
+        allowedClients = List.copyOf(allowedClients);
+    }
+
+    public static AppPasswordPolicy defaults() {
+        return parse(Map.of());
+    }
+
+    /** Reads a config map; absent, blank or out-of-range values get their defaults. */
+    public static AppPasswordPolicy parse(Map<String, String> config) {
+        Map<String, String> c = config == null ? Map.of() : config;
+        int max = integer(c, MAX_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+        int def = integer(c, DEFAULT_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+        if (max > 0 && (def == 0 || def > max)) {
+            def = max; // a maximum means every app password expires, by the maximum at the latest
+        }
+        return new AppPasswordPolicy(list(c, ALLOWED_GROUPS), list(c, ALLOWED_ROLES),
+                bool(c, REQUIRE_SECOND_FACTOR, true),
+                integer(c, MAX_PER_USER, DEFAULT_MAX_PER_USER, 1, LIMIT_MAX_PER_USER),
+                def, max, list(c, ALLOWED_CLIENTS),
+                bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
+                bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
+                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS));
+    }
+
+    /**
+     * The problems of a config map, as (key, message) pairs; empty if it is fine. Used when the admin saves
+     * it, so a typo is refused instead of silently falling back to a default.
+     */
+    public static List<Map.Entry<String, String>> problems(Map<String, String> config) {
+        List<Map.Entry<String, String>> problems = new ArrayList<>();
+        checkInteger(config, MAX_PER_USER, 1, LIMIT_MAX_PER_USER, problems);
+        checkInteger(config, DEFAULT_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS, problems);
+        for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
+            String v = value(config, key);
+            if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                problems.add(Map.entry(key, "must be true or false"));
+            }
+        }
+        if (problems.isEmpty()) {
+            int def = integer(config, DEFAULT_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+            int max = integer(config, MAX_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+            if (max > 0 && def > max) {
+                problems.add(Map.entry(DEFAULT_LIFETIME_DAYS, "cannot be longer than the maximum lifetime"));
+            }
+        }
+        return problems;
+    }
+
+    /** Everyone, unless groups or roles are listed: then members of one of the groups or holders of one of the roles. */
+    public boolean mayCreate(Predicate<String> isMemberOfGroup, Predicate<String> hasRole) {
+        if (allowedGroups.isEmpty() && allowedRoles.isEmpty()) {
+            return true;
+        }
+        return allowedGroups.stream().anyMatch(isMemberOfGroup) || allowedRoles.stream().anyMatch(hasRole);
+    }
+
+    /**
+     * Who may create and whether the second factor is there; throws the refusal a user sees.
+     *
+     * @param hasSecondFactor whether the user has an OTP or WebAuthn credential
+     */
+    public void checkMayCreate(Predicate<String> isMemberOfGroup, Predicate<String> hasRole, boolean hasSecondFactor) {
+        if (!mayCreate(isMemberOfGroup, hasRole)) {
+            throw new AppPasswordException(null, ERROR_NOT_ALLOWED);
+        }
+        if (requireSecondFactor && !hasSecondFactor) {
+            throw new AppPasswordException(null, ERROR_SECOND_FACTOR);
+        }
+    }
+
+    /** Refuses one more app password for a user who already has {@code existing}. */
+    public void checkCount(long existing) {
+        if (existing >= maxPerUser) {
+            throw new AppPasswordException(null, ERROR_LIMIT, maxPerUser);
+        }
+    }
+
+    /**
+     * The expiry to store: the requested one if the policy allows it, the default lifetime when none is
+     * requested, {@code null} for never ({@link #NEVER} requests that). Epoch milliseconds.
+     */
+    public Long effectiveExpiry(Long requested, long now) {
+        if (requested == null) {
+            return defaultLifetimeDays == 0 ? null : now + days(defaultLifetimeDays);
+        }
+        if (requested == NEVER) {
+            if (maxLifetimeDays > 0) {
+                throw new AppPasswordException("expiresAt", ERROR_EXPIRY_TOO_LATE, maxLifetimeDays);
+            }
+            return null;
+        }
+        if (requested <= now) {
+            throw new AppPasswordException("expiresAt", ERROR_EXPIRY_PAST);
+        }
+        if (maxLifetimeDays > 0 && requested > now + days(maxLifetimeDays)) {
+            throw new AppPasswordException("expiresAt", ERROR_EXPIRY_TOO_LATE, maxLifetimeDays);
+        }
+        return requested;
+    }
+
+    /** The requested expiry for a lifetime chosen on the creation page: {@code days} from now, 0 = never. */
+    public static long expiryAfterDays(int days, long now) {
+        return days == 0 ? NEVER : now + days(days);
+    }
+
+    /** Whether {@code days} (0 = never) is a lifetime this policy allows. */
+    public boolean allowsLifetime(int days) {
+        if (days == 0) {
+            return maxLifetimeDays == 0;
+        }
+        return days > 0 && days <= (maxLifetimeDays == 0 ? LIMIT_DAYS : maxLifetimeDays);
+    }
+
+    /** The lifetimes in days the creation page offers, ascending; 0 (never) last when allowed. */
+    public List<Integer> lifetimeChoices() {
+        TreeSet<Integer> choices = new TreeSet<>();
+        LIFETIME_CHOICES.stream().filter(d -> d > 0 && allowsLifetime(d)).forEach(choices::add);
+        if (defaultLifetimeDays > 0) {
+            choices.add(defaultLifetimeDays);
+        }
+        if (maxLifetimeDays > 0) {
+            choices.add(maxLifetimeDays);
+        }
+        List<Integer> out = new ArrayList<>(choices);
+        if (maxLifetimeDays == 0) {
+            out.add(0);
+        }
+        return out;
+    }
+
+    /**
+     * The clients to store for a request. With a list in the policy, a request may name only clients from it;
+     * without one, any client that {@code exists} in the realm. Duplicates are dropped; empty means any client.
+     */
+    public List<String> checkClients(List<String> requested, Predicate<String> exists) {
+        if (requested == null || requested.isEmpty()) {
+            return null;
+        }
+        List<String> checked = new ArrayList<>(new LinkedHashSet<>(requested));
+        for (String clientId : checked) {
+            boolean allowed = clientId != null && exists.test(clientId)
+                    && (allowedClients.isEmpty() || allowedClients.contains(clientId));
+            if (!allowed) {
+                throw new AppPasswordException("clients", ERROR_CLIENT);
+            }
+        }
+        return checked;
+    }
+
+    /** When the periodic clean-up removes an app password that expired at {@code expiresAt}. */
+    public long removableAfter(long expiresAt) {
+        return expiresAt + days(expiredGraceDays);
+    }
+
+    static long days(int days) {
+        return Duration.ofDays(days).toMillis();
+    }
+
+    private static String value(Map<String, String> config, String key) {
+        String v = config == null ? null : config.get(key);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
+        String v = value(config, key);
+        if (v == null) {
+            return fallback;
+        }
+        return v.equalsIgnoreCase("true") || (!v.equalsIgnoreCase("false") && fallback);
+    }
+
+    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
+        String v = value(config, key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(v);
+            return parsed < min || parsed > max ? fallback : parsed;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static void checkInteger(Map<String, String> config, String key, int min, int max,
+                                     List<Map.Entry<String, String>> problems) {
+        String v = value(config, key);
+        if (v == null) {
+            return;
+        }
+        try {
+            int parsed = Integer.parseInt(v);
+            if (parsed < min || parsed > max) {
+                problems.add(Map.entry(key, "must be between " + min + " and " + max));
+            }
+        } catch (NumberFormatException e) {
+            problems.add(Map.entry(key, "must be a whole number"));
+        }
+    }
+
+    private static List<String> list(Map<String, String> config, String key) {
+        String v = value(config, key);
+        if (v == null) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(DELIMITER)).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+}

@@ -1,0 +1,152 @@
+package io.apppasswords.keycloak.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.openqa.selenium.By;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
+import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A user who signs in with a passkey alone (no password credential) creates an app password and the mail
+ * server accepts it: end to end in headless Chromium, whose virtual authenticator holds a real passkey.
+ */
+class PasskeyIT {
+
+    private static KeycloakServer server;
+    private String flowId;
+    private String clientUuid;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (clientUuid != null) {
+            Users.realm().clients().get(clientUuid).remove();
+        }
+        if (flowId != null) {
+            flows().deleteFlow(flowId);
+        }
+        Policy.reset();
+    }
+
+    @Test
+    void aPasskeyOnlyUserCreatesAndUsesAnAppPassword() {
+        Policy.demoWith(Map.of("requireSecondFactor", "true")); // a passkey counts as the second factor
+        String clientId = passkeyClient();
+        String username = Users.create("passkey");
+        UserRepresentation rep = Users.get(username).toRepresentation();
+        rep.setRequiredActions(List.of("webauthn-register-passwordless"));
+        Users.get(username).update(rep);
+
+        try (Chromium chromium = Chromium.start()) {
+            chromium.addPasskeyAuthenticator();
+
+            // 1. First sign-in with the temporary password; Keycloak asks to register a passkey.
+            String account = server.realmUrl() + "/account/";
+            chromium.get(authorize("account-console", account, null));
+            chromium.await(By.id("username")).sendKeys(username);
+            chromium.driver().findElement(By.id("password")).sendKeys(Users.PASSWORD);
+            chromium.driver().findElement(By.id("kc-login")).click();
+            chromium.await(By.id("registerWebAuthn")).click();
+            chromium.acceptPrompt(); // the passkey's label
+            chromium.awaitUrl(account);
+
+            // 2. The admin removes the password: from now on the passkey is all this user has.
+            CredentialRepresentation password = Users.get(username).credentials().stream()
+                    .filter(c -> "password".equals(c.getType())).findFirst().orElseThrow();
+            Users.get(username).removeCredential(password.getId());
+            assertEquals(List.of("webauthn-passwordless"),
+                    Users.get(username).credentials().stream().map(CredentialRepresentation::getType).toList());
+
+            // 3. A new browser session: sign in with the passkey alone and create an app password.
+            chromium.driver().manage().deleteAllCookies();
+            String callback = server.realmUrl() + "/passkey-test-callback";
+            chromium.get(authorize(clientId, callback, "app-password"));
+            chromium.await(By.id("username")).sendKeys(username);
+            chromium.driver().findElement(By.id("kc-login")).click();
+            chromium.await(By.id("authenticateWebAuthnButton")).click();
+            chromium.await(By.id("app-password-name")).sendKeys("Old mail client");
+            chromium.driver().findElement(By.id("app-password-submit")).click();
+            String secret = chromium.await(By.id("app-password-value")).getText();
+            assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), chromium.describe());
+
+            // 4. The legacy mail client signs in with it.
+            TokenClient.Response grant = TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+            assertTrue(grant.ok(), grant.toString());
+        }
+    }
+
+    private static AuthenticationManagementResource flows() {
+        return Users.realm().flows();
+    }
+
+    /**
+     * A browser flow where a passkey alone signs in (cookie, or user name then passwordless WebAuthn), bound
+     * to a new public client; the demo users' own logins stay as they are.
+     */
+    private String passkeyClient() {
+        String alias = "passkey only " + System.nanoTime();
+        AuthenticationFlowRepresentation flow = new AuthenticationFlowRepresentation();
+        flow.setAlias(alias);
+        flow.setProviderId("basic-flow");
+        flow.setTopLevel(true);
+        flow.setBuiltIn(false);
+        flow.setDescription("Test: passkey-only sign-in");
+        try (var r = flows().createFlow(flow)) {
+            assertEquals(201, r.getStatus());
+            String location = r.getLocation().toString();
+            flowId = location.substring(location.lastIndexOf('/') + 1);
+        }
+        flows().addExecution(alias, Map.<String, Object>of("provider", "auth-cookie"));
+        String sub = alias + " - passkey";
+        flows().addExecutionFlow(alias, Map.<String, Object>of("alias", sub, "type", "basic-flow", "description", ""));
+        flows().addExecution(sub, Map.<String, Object>of("provider", "auth-username-form"));
+        flows().addExecution(sub, Map.<String, Object>of("provider", "webauthn-authenticator-passwordless"));
+        for (AuthenticationExecutionInfoRepresentation step : flows().getExecutions(alias)) {
+            step.setRequirement(step.getLevel() == 0 ? "ALTERNATIVE" : "REQUIRED");
+            flows().updateExecutions(alias, step);
+        }
+
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId("passkey-portal-" + System.nanoTime());
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setRedirectUris(List.of(server.realmUrl() + "/passkey-test-callback"));
+        client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId));
+        try (var r = Users.realm().clients().create(client)) {
+            assertEquals(201, r.getStatus());
+            String location = r.getLocation().toString();
+            clientUuid = location.substring(location.lastIndexOf('/') + 1);
+        }
+        return client.getClientId();
+    }
+
+    private static String authorize(String clientId, String redirectUri, String kcAction) {
+        String url = server.realmUrl() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri) + "&state=s&nonce=n";
+        return kcAction == null ? url : url + "&kc_action=" + enc(kcAction);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

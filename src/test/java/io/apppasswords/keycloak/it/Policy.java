@@ -1,0 +1,69 @@
+package io.apppasswords.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The realm's app-password policy, set as an admin does in the admin console: the {@code app-password}
+ * required action's config, over the admin REST API.
+ */
+public final class Policy {
+
+    /** What demo-realm.json ships. */
+    public static final Map<String, String> DEMO = Map.of("requireSecondFactor", "false",
+            "allowedClients", "mail-server##mail-mixed");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Policy() {
+    }
+
+    public static String configUrl() {
+        return KeycloakServer.get().baseUrl() + "/admin/realms/" + KeycloakServer.REALM
+                + "/authentication/required-actions/app-password/config";
+    }
+
+    public static String adminToken() {
+        return KeycloakServer.get().admin().tokenManager().getAccessTokenString();
+    }
+
+    /** Replaces the whole config; returns the admin API's answer. */
+    public static AppPasswordApi.Reply put(Map<String, String> config) {
+        try {
+            String body = JSON.writeValueAsString(Map.of("config", config));
+            return AppPasswordApi.send("PUT", configUrl(), adminToken(), "application/json", body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sets the config, asserting the admin API took it. */
+    public static void set(Map<String, String> config) {
+        AppPasswordApi.Reply reply = put(config);
+        assertEquals(204, reply.status(), reply.toString());
+    }
+
+    /** The demo config plus {@code changes}. */
+    public static void demoWith(Map<String, String> changes) {
+        Map<String, String> config = new LinkedHashMap<>(DEMO);
+        config.putAll(changes);
+        set(config);
+    }
+
+    public static void reset() {
+        set(DEMO);
+    }
+
+    public static JsonNode description() {
+        AppPasswordApi.Reply reply = AppPasswordApi.send("GET", configUrl() + "-description", adminToken(), null, null);
+        assertEquals(200, reply.status(), reply.toString());
+        return reply.json();
+    }
+}

@@ -1,0 +1,169 @@
+package io.apppasswords.keycloak.policy;
+
+import io.apppasswords.keycloak.credential.AppPasswordException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AppPasswordPolicyTest {
+
+    private static final long NOW = 1_800_000_000_000L;
+    private static final long DAY = Duration.ofDays(1).toMillis();
+
+    @Test
+    void defaultsAreTheSafeOnes() {
+        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        assertTrue(p.allowedGroups().isEmpty());
+        assertTrue(p.allowedRoles().isEmpty());
+        assertTrue(p.requireSecondFactor());
+        assertEquals(40, p.maxPerUser());
+        assertEquals(0, p.defaultLifetimeDays());
+        assertEquals(0, p.maxLifetimeDays());
+        assertTrue(p.allowedClients().isEmpty());
+        assertTrue(p.revokeOnPasswordChange());
+        assertTrue(p.revokeOnSecondFactorRemoval());
+        assertEquals(30, p.expiredGraceDays());
+        assertEquals(p, AppPasswordPolicy.parse(null));
+    }
+
+    @Test
+    void parsesEveryKeyAndTheAdminConsolesListSeparator() {
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of(
+                "allowedGroups", "/staff## /mail ##/staff", "allowedRoles", "mail-user",
+                "requireSecondFactor", "FALSE", "maxPerUser", " 5 ", "defaultLifetimeDays", "30",
+                "maxLifetimeDays", "90", "allowedClients", "mail-server", "revokeOnPasswordChange", "false",
+                "revokeOnSecondFactorRemoval", "false", "expiredGraceDays", "0"));
+        assertEquals(List.of("/staff", "/mail"), p.allowedGroups());
+        assertEquals(List.of("mail-user"), p.allowedRoles());
+        assertFalse(p.requireSecondFactor());
+        assertEquals(5, p.maxPerUser());
+        assertEquals(30, p.defaultLifetimeDays());
+        assertEquals(90, p.maxLifetimeDays());
+        assertEquals(List.of("mail-server"), p.allowedClients());
+        assertFalse(p.revokeOnPasswordChange());
+        assertFalse(p.revokeOnSecondFactorRemoval());
+        assertEquals(0, p.expiredGraceDays());
+    }
+
+    @Test
+    void unreadableValuesFallBackToDefaultsAndAreReportedWhenSaved() {
+        Map<String, String> bad = Map.of("maxPerUser", "0", "defaultLifetimeDays", "x", "requireSecondFactor", "maybe",
+                "expiredGraceDays", "-1");
+        AppPasswordPolicy p = AppPasswordPolicy.parse(bad);
+        assertEquals(40, p.maxPerUser());
+        assertEquals(0, p.defaultLifetimeDays());
+        assertTrue(p.requireSecondFactor());
+        assertEquals(30, p.expiredGraceDays());
+        assertEquals(Set.of("maxPerUser", "defaultLifetimeDays", "requireSecondFactor", "expiredGraceDays"),
+                Set.copyOf(AppPasswordPolicy.problems(bad).stream().map(Map.Entry::getKey).toList()));
+        assertTrue(AppPasswordPolicy.problems(Map.of("maxPerUser", "5", "requireSecondFactor", "true")).isEmpty());
+        assertEquals("defaultLifetimeDays", AppPasswordPolicy.problems(
+                Map.of("defaultLifetimeDays", "100", "maxLifetimeDays", "90")).get(0).getKey());
+    }
+
+    @Test
+    void aMaximumLifetimeMakesEveryAppPasswordExpire() {
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("maxLifetimeDays", "90"));
+        assertEquals(90, p.defaultLifetimeDays(), "no default: the maximum");
+        assertEquals(NOW + 90 * DAY, p.effectiveExpiry(null, NOW));
+        assertFalse(p.allowsLifetime(0));
+        assertTrue(p.allowsLifetime(90));
+        assertFalse(p.allowsLifetime(91));
+        assertEquals(List.of(7, 30, 90), p.lifetimeChoices());
+        AppPasswordException never = assertThrows(AppPasswordException.class,
+                () -> p.effectiveExpiry(AppPasswordPolicy.NEVER, NOW));
+        assertEquals(AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE, never.getMessageKey());
+        assertArrayEquals(new Object[]{90}, never.getParameters());
+        assertThrows(AppPasswordException.class, () -> p.effectiveExpiry(NOW + 90 * DAY + 1, NOW));
+        assertEquals(NOW + 90 * DAY, p.effectiveExpiry(NOW + 90 * DAY, NOW));
+    }
+
+    @Test
+    void withoutMaximumTheDefaultAppliesAndNeverIsAllowed() {
+        AppPasswordPolicy none = AppPasswordPolicy.defaults();
+        assertNull(none.effectiveExpiry(null, NOW));
+        assertNull(none.effectiveExpiry(AppPasswordPolicy.NEVER, NOW));
+        assertEquals(List.of(7, 30, 90, 180, 365, 0), none.lifetimeChoices());
+
+        AppPasswordPolicy def = AppPasswordPolicy.parse(Map.of("defaultLifetimeDays", "45"));
+        assertEquals(NOW + 45 * DAY, def.effectiveExpiry(null, NOW));
+        assertNull(def.effectiveExpiry(AppPasswordPolicy.NEVER, NOW), "the user may still choose never");
+        assertEquals(List.of(7, 30, 45, 90, 180, 365, 0), def.lifetimeChoices());
+        assertEquals(NOW + 7 * DAY, AppPasswordPolicy.expiryAfterDays(7, NOW));
+        assertEquals(AppPasswordPolicy.NEVER, AppPasswordPolicy.expiryAfterDays(0, NOW));
+    }
+
+    @Test
+    void anExpiryInThePastIsRefused() {
+        AppPasswordException e = assertThrows(AppPasswordException.class,
+                () -> AppPasswordPolicy.defaults().effectiveExpiry(NOW, NOW));
+        assertEquals(AppPasswordPolicy.ERROR_EXPIRY_PAST, e.getMessageKey());
+        assertEquals("expiresAt", e.getField());
+    }
+
+    @Test
+    void everyoneMayCreateUnlessGroupsOrRolesAreListed() {
+        assertTrue(AppPasswordPolicy.defaults().mayCreate(g -> false, r -> false));
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("allowedGroups", "/staff", "allowedRoles", "mail"));
+        assertFalse(p.mayCreate(g -> false, r -> false));
+        assertTrue(p.mayCreate("/staff"::equals, r -> false));
+        assertTrue(p.mayCreate(g -> false, "mail"::equals));
+        assertFalse(p.mayCreate("/other"::equals, "other"::equals));
+    }
+
+    @Test
+    void theSecondFactorIsCheckedAfterWhoMayCreate() {
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("allowedRoles", "mail"));
+        assertEquals(AppPasswordPolicy.ERROR_NOT_ALLOWED, assertThrows(AppPasswordException.class,
+                () -> p.checkMayCreate(g -> false, r -> false, false)).getMessageKey());
+        assertEquals(AppPasswordPolicy.ERROR_SECOND_FACTOR, assertThrows(AppPasswordException.class,
+                () -> p.checkMayCreate(g -> false, r -> true, false)).getMessageKey());
+        assertDoesNotThrow(() -> p.checkMayCreate(g -> false, r -> true, true));
+        AppPasswordPolicy off = AppPasswordPolicy.parse(Map.of("requireSecondFactor", "false"));
+        assertDoesNotThrow(() -> off.checkMayCreate(g -> false, r -> false, false));
+    }
+
+    @Test
+    void theCountStopsAtTheMaximum() {
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("maxPerUser", "3"));
+        assertDoesNotThrow(() -> p.checkCount(2));
+        AppPasswordException e = assertThrows(AppPasswordException.class, () -> p.checkCount(3));
+        assertEquals(AppPasswordPolicy.ERROR_LIMIT, e.getMessageKey());
+        assertArrayEquals(new Object[]{3}, e.getParameters());
+    }
+
+    @Test
+    void clientsMustExistAndBeOnTheListWhenThereIsOne() {
+        Set<String> realm = Set.of("mail-server", "calendar", "account");
+        AppPasswordPolicy open = AppPasswordPolicy.defaults();
+        assertNull(open.checkClients(null, realm::contains));
+        assertNull(open.checkClients(List.of(), realm::contains));
+        assertEquals(List.of("calendar", "mail-server"), open.checkClients(List.of("calendar", "mail-server", "calendar"), realm::contains));
+        assertThrows(AppPasswordException.class, () -> open.checkClients(List.of("nope"), realm::contains));
+
+        AppPasswordPolicy listed = AppPasswordPolicy.parse(Map.of("allowedClients", "mail-server##calendar"));
+        assertEquals(List.of("mail-server"), listed.checkClients(List.of("mail-server"), realm::contains));
+        AppPasswordException e = assertThrows(AppPasswordException.class,
+                () -> listed.checkClients(List.of("mail-server", "account"), realm::contains));
+        assertEquals(AppPasswordPolicy.ERROR_CLIENT, e.getMessageKey());
+        assertEquals("clients", e.getField());
+        assertThrows(AppPasswordException.class, () -> listed.checkClients(java.util.Arrays.asList("mail-server", null), realm::contains));
+    }
+
+    @Test
+    void expiredAppPasswordsAreRemovableAfterTheGracePeriod() {
+        assertEquals(NOW + 30 * DAY, AppPasswordPolicy.defaults().removableAfter(NOW));
+        assertEquals(NOW, AppPasswordPolicy.parse(Map.of("expiredGraceDays", "0")).removableAfter(NOW));
+    }
+}
