@@ -131,7 +131,7 @@ public final class MailServers implements AutoCloseable {
     }
 
     /** Fills every {@code ${NAME}} of a template; a placeholder without a value is an error, never left in. */
-    static String render(String template, Map<String, String> values, Path source) {
+    public static String render(String template, Map<String, String> values, Path source) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
