@@ -71,6 +71,9 @@ public final class MailServers implements AutoCloseable {
 
     /** Renders the configs for the given Keycloak token endpoint and mail client; starts nothing yet. */
     public MailServers(String tokenEndpoint, String clientId, String clientSecret) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("MailServerIT runs Dovecot and Postfix as root, as CI does (mail for the user nobody)");
+        }
         try {
             dir = Files.createTempDirectory("app-passwords-mail-");
             // the mail user (nobody) and Dovecot's login processes must be able to walk into it
@@ -221,14 +224,17 @@ public final class MailServers implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the server and everything it started, then SIGKILL to whatever is left after 15 s. */
+    /** SIGTERM to the server (which stops its own children), then SIGKILL to whatever is left after 15 s. */
     private static void stop(Process p) {
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
         p.destroy();
-        tree.forEach(ProcessHandle::destroy);
         try {
             if (!p.waitFor(15, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
