@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -171,7 +174,7 @@ class MailServerIT {
         Totp totp = Users.newTotp();
         String username = Users.create("imap-restricted", totp);
         AppPasswordApi.Reply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
-                JSON.writeValueAsString(java.util.Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
+                JSON.writeValueAsString(Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
         assertEquals(201, created.status(), created.toString());
         String secret = created.json().path("password").asText();
 
@@ -231,6 +234,39 @@ class MailServerIT {
                 () -> new Smtp().send(null, null, user.address(), user.address(), "no auth"));
         assertTrue(String.valueOf(anonymous.getMessage()).contains("554")
                 || String.valueOf(anonymous.getNextException()).contains("Access denied"), String.valueOf(anonymous));
+    }
+
+    /** curl as the mail client, with the commands docker/README.md gives admins. */
+    @Test
+    void curlReadsAndSendsMailWithTheAppPassword() throws Exception {
+        assumeTrue(MailServers.postfixBinary().isPresent(), "Postfix is not installed (.ci/run installs it)");
+        MailUser user = MailUser.create("curl");
+        String imap = "imap://127.0.0.1:" + servers.imapPort() + "/INBOX";
+
+        assertEquals(0, curl(imap, user.name() + ":" + user.appPassword(), "-X", "EXAMINE INBOX"));
+        assertEquals(67, curl(imap, user.name() + ":" + Users.PASSWORD, "-X", "EXAMINE INBOX"), "CURLE_LOGIN_DENIED");
+
+        Path message = Files.createTempFile("mail", ".txt");
+        try {
+            Files.writeString(message, "Subject: hello from curl\r\n\r\nsent with an app password\r\n");
+            String smtp = "smtp://127.0.0.1:" + servers.submissionPort();
+            assertEquals(0, curl(smtp, user.name() + ":" + user.appPassword(), "--mail-from", user.address(),
+                    "--mail-rcpt", user.address(), "-T", message.toString()));
+            assertEquals(67, curl(smtp, user.name() + ":" + Users.PASSWORD, "--mail-from", user.address(),
+                    "--mail-rcpt", user.address(), "-T", message.toString()), "CURLE_LOGIN_DENIED");
+        } finally {
+            Files.deleteIfExists(message);
+        }
+    }
+
+    /** Runs curl with STARTTLS required and the test certificate as CA; returns its exit code. */
+    private static int curl(String url, String credentials, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--ssl-reqd", "--cacert",
+                servers.certificate().toString(), "--max-time", "60", "-u", credentials, url));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor();
     }
 
     // ------------------------------------------------------------------------------------------ clients

@@ -174,8 +174,9 @@ public final class MailServers implements AutoCloseable {
         return tls;
     }
 
-    public Path dir() {
-        return dir;
+    /** The servers' self-signed certificate (PEM), for clients that take a CA file. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     public String dovecotLog() {
