@@ -1,0 +1,158 @@
+package io.apppasswords.keycloak.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.ComposeContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apppasswords.keycloak.it.TokenClient;
+import io.apppasswords.keycloak.it.Totp;
+
+/**
+ * docker/compose.yaml as an admin starts it ({@code docker compose up --build}): alice creates an app password
+ * through the REST API, signs in to Dovecot over IMAP with it, sends herself a message through Postfix and
+ * finds it in her inbox; her main password is refused. Runs only where a Docker engine (with the compose
+ * plugin) is reachable; MailServerIT covers the same configs with Debian's packages everywhere else.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class DockerComposeSmokeIT {
+
+    private static final Duration STARTUP = Duration.ofMinutes(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Container
+    private static final ComposeContainer COMPOSE = new ComposeContainer(new File("docker/compose.yaml"))
+            .withBuild(true)
+            .withRemoveVolumes(true)
+            // the compose file publishes on 127.0.0.1; free ports keep it clear of anything running there
+            .withEnv("KEYCLOAK_HOST_PORT", String.valueOf(freePort()))
+            .withEnv("IMAP_HOST_PORT", String.valueOf(freePort()))
+            .withEnv("SUBMISSION_HOST_PORT", String.valueOf(freePort()))
+            .withExposedService("keycloak", 8080, Wait.forHttp("/realms/demo").forStatusCode(200).withStartupTimeout(STARTUP))
+            .withExposedService("dovecot", 143, Wait.forListeningPort().withStartupTimeout(STARTUP))
+            .withExposedService("postfix", 587, Wait.forListeningPort().withStartupTimeout(STARTUP));
+
+    @Test
+    void aliceUsesAnAppPasswordForImapAndSmtp() throws Exception {
+        String keycloak = "http://" + COMPOSE.getServiceHost("keycloak", 8080) + ":" + COMPOSE.getServicePort("keycloak", 8080);
+        TokenClient.Response account = new TokenClient(keycloak, "demo")
+                .passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
+        assertTrue(account.ok(), account.toString());
+
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(keycloak + "/realms/demo/app-passwords"))
+                .header("Authorization", "Bearer " + account.accessToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"smoke " + UUID.randomUUID() + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode body = JSON.readTree(created.body());
+        String appPassword = body.path("password").asText();
+
+        try (Store store = imap().connect("alice", appPassword)) {
+            store.getFolder("INBOX").open(Folder.READ_WRITE);
+        }
+        assertThrows(AuthenticationFailedException.class, () -> imap().connect("alice", "alice-password"));
+
+        String subject = "compose smoke " + UUID.randomUUID();
+        MimeMessage message = new MimeMessage(smtp());
+        message.setFrom(new InternetAddress("alice@example.com"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("alice@example.com"));
+        message.setSubject(subject);
+        message.setText("Sent through the compose setup with an app password.");
+        Transport.send(message, "alice", appPassword);
+
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!arrived(appPassword, subject)) {
+            assertTrue(System.currentTimeMillis() < deadline, "the message did not arrive within 60 s");
+            Thread.sleep(1000);
+        }
+    }
+
+    private static boolean arrived(String appPassword, String subject) throws MessagingException {
+        try (Store store = imap().connect("alice", appPassword)) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message m : inbox.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** STARTTLS required; the demo's self-signed certificate is trusted for this test only. */
+    private static Imap imap() {
+        Properties props = new Properties();
+        props.put("mail.imap.host", COMPOSE.getServiceHost("dovecot", 143));
+        props.put("mail.imap.port", String.valueOf(COMPOSE.getServicePort("dovecot", 143)));
+        props.put("mail.imap.starttls.enable", "true");
+        props.put("mail.imap.starttls.required", "true");
+        props.put("mail.imap.ssl.trust", "*");
+        props.put("mail.imap.ssl.checkserveridentity", "false");
+        props.put("mail.imap.connectiontimeout", "10000");
+        props.put("mail.imap.timeout", "30000");
+        return new Imap(Session.getInstance(props));
+    }
+
+    private static Session smtp() {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", COMPOSE.getServiceHost("postfix", 587));
+        props.put("mail.smtp.port", String.valueOf(COMPOSE.getServicePort("postfix", 587)));
+        props.put("mail.smtp.auth", "true");
+        props.put("mail.smtp.starttls.enable", "true");
+        props.put("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.ssl.trust", "*");
+        props.put("mail.smtp.ssl.checkserveridentity", "false");
+        props.put("mail.smtp.connectiontimeout", "10000");
+        props.put("mail.smtp.timeout", "30000");
+        return Session.getInstance(props);
+    }
+
+    private record Imap(Session session) {
+        Store connect(String user, String password) throws MessagingException {
+            Store store = session.getStore("imap");
+            store.connect(user, password);
+            return store;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
