@@ -143,12 +143,7 @@ class CoreAppPasswordIT {
     @Test
     void creationNeedsARecentLogin() throws Exception {
         String username = Users.create("maxage");
-        String url = server.baseUrl() + "/admin/realms/" + KeycloakServer.REALM
-                + "/authentication/required-actions/app-password/config";
-        String admin = server.admin().tokenManager().getAccessTokenString();
-        AppPasswordApi.Reply set = AppPasswordApi.send("PUT", url, admin, "application/json",
-                "{\"config\":{\"max_auth_age\":\"1\"}}");
-        assertTrue(set.status() / 100 == 2, set.toString());
+        Policy.demoWith(java.util.Map.of("max_auth_age", "1"));
         try {
             Browser browser = Browser.demo();
             String redirect = server.realmUrl() + "/account/";
@@ -160,7 +155,7 @@ class CoreAppPasswordIT {
             Browser.Page create = browser.login(again, username, Users.PASSWORD, null);
             assertTrue(create.hasForm("kc-app-password-form"), create.describe());
         } finally {
-            AppPasswordApi.send("DELETE", url, server.admin().tokenManager().getAccessTokenString(), null, null);
+            Policy.reset();
         }
     }
 
