@@ -132,6 +132,31 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
         return user.credentialManager().removeStoredCredentialById(credentialId);
     }
 
+    /**
+     * {@link #deleteCredential} in a transaction of its own, tried up to three times: simultaneous changes to
+     * one user's credentials (another revocation, a creation, a last-use stamp) can make Keycloak's store
+     * fail a delete with an optimistic-lock error, which a user revoking an app password must never see.
+     *
+     * @return true if this call deleted it, false if it was not (or no longer) there
+     */
+    public boolean revoke(RealmModel realm, UserModel user, String credentialId) {
+        String userId = user.getId();
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                        session.getContext(), tx -> {
+                            UserModel fresh = tx.users().getUserById(tx.getContext().getRealm(), userId);
+                            return fresh != null && deleteCredential(tx.getContext().getRealm(), fresh, credentialId);
+                        }, "revoke app password");
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.debugf("revoking app password %s failed (attempt %d): %s", credentialId, attempt + 1, e.toString());
+            }
+        }
+        throw last;
+    }
+
     @Override
     public AppPasswordCredentialModel getCredentialFromModel(CredentialModel model) {
         return AppPasswordCredentialModel.from(model);

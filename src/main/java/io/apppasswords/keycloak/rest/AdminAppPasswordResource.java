@@ -74,7 +74,7 @@ public class AdminAppPasswordResource {
     }
 
     private void revoke(UserModel user, AppPasswordCredentialModel credential) {
-        if (!provider().deleteCredential(realm, user, credential.getId())) {
+        if (!provider().revoke(realm, user, credential.getId())) {
             return; // already gone: a concurrent revocation won
         }
         AppPasswordEvents.removed(new EventBuilder(realm, session, session.getContext().getConnection()).user(user),

@@ -125,8 +125,9 @@ public class AppPasswordResource {
                 .findFirst()
                 .orElseThrow(() -> ErrorResponses.error(Response.Status.NOT_FOUND, "not_found",
                         "No app password with this id."));
-        provider().deleteCredential(realm, caller.user(), id);
-        AppPasswordEvents.removed(event(caller), credential);
+        if (provider().revoke(realm, caller.user(), id)) {
+            AppPasswordEvents.removed(event(caller), credential);
+        }
         return Response.noContent().build();
     }
 
