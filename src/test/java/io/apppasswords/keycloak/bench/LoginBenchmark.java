@@ -131,12 +131,15 @@ public final class LoginBenchmark {
         int persistentOk = logins(kc, PERSISTENT_CLIENT, PERSISTENT_SECRET, seeded.sessionUser, seeded.sessionSecret,
                 SESSION_LOGINS);
         long persistentAfter = sessionCount(realm, PERSISTENT_CLIENT);
+        List<String> facts = new ArrayList<>();
+        facts.add(tokenFacts(kc, MAIL_CLIENT, MAIL_SECRET, seeded.sessionUser, seeded.sessionSecret));
+        facts.add(tokenFacts(kc, PERSISTENT_CLIENT, PERSISTENT_SECRET, seeded.sessionUser, seeded.sessionSecret));
         kc.stop();
 
         Writes writes = Boolean.parseBoolean(System.getProperty("bench.sql", "true")) ? sqlPhase() : null;
 
         return report(rounds, transientOk, transientAfter - transientBefore, persistentOk,
-                persistentAfter - persistentBefore, writes);
+                persistentAfter - persistentBefore, facts, writes);
     }
 
     /** Second server start with Hibernate's SQL log on: statements per login, counted by kind and table. */
@@ -144,10 +147,11 @@ public final class LoginBenchmark {
         print("Restarting Keycloak with SQL logging for the write counts ...");
         KeycloakServer kc = KeycloakServer.startNew(Map.of("--log-level", "INFO,org.hibernate.SQL:debug"));
         try {
-            Seeded seeded = seed(kc, false);
+            seed(kc, false);
             TokenClient tokens = new TokenClient(kc.baseUrl(), REALM);
-            String user = seeded.sessionUser;
-            String secret = seeded.sessionSecret;
+            // A new app password, never used: its first login records the last use.
+            String user = user(kc.admin().realm(REALM), "sql-user");
+            String secret = appPasswords(kc, user, 1).get(0);
             int n = 200;
 
             SqlLog log = new SqlLog(kc.logFile());
@@ -444,6 +448,32 @@ public final class LoginBenchmark {
         return ok.get();
     }
 
+    /** One table row: refresh token issued and usable, introspection's verdict, userinfo's status. */
+    private static String tokenFacts(KeycloakServer kc, String clientId, String secret, String username,
+                                     String password) throws IOException {
+        TokenClient tokens = new TokenClient(kc.baseUrl(), REALM);
+        TokenClient.Response login = tokens.passwordGrant(clientId, secret, username, password);
+        String refresh = login.refreshToken();
+        String refreshed = "-";
+        if (refresh != null) {
+            TokenClient.Response r = tokens.post(Map.of("grant_type", "refresh_token", "client_id", clientId,
+                    "client_secret", secret, "refresh_token", refresh));
+            refreshed = r.ok() ? "200, new tokens" : r.status() + " " + r.error();
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> introspection = send(http, HttpRequest.newBuilder(
+                        URI.create(tokens.tokenEndpoint() + "/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("client_id", clientId, "client_secret", secret,
+                        "token", login.accessToken())))
+                .build());
+        HttpResponse<String> userinfo = send(http, HttpRequest.newBuilder(
+                        URI.create(kc.realmUrl() + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + login.accessToken()).GET().build());
+        return "| " + clientId + " | " + (refresh == null ? "no" : "yes") + " | " + refreshed + " | active="
+                + JSON.readTree(introspection.body()).path("active").asText() + " | HTTP " + userinfo.statusCode() + " |";
+    }
+
     private static long sessionCount(RealmResource realm, String clientId) {
         String id = realm.clients().findByClientId(clientId).get(0).getId();
         return realm.clients().get(id).getApplicationSessionCount().get("count");
@@ -507,7 +537,7 @@ public final class LoginBenchmark {
     // ------------------------------------------------------------------------------------------ report
 
     private int report(Map<String, List<Measurement>> rounds, int transientOk, long transientSessions,
-                       int persistentOk, long persistentSessions, Writes writes) {
+                       int persistentOk, long persistentSessions, List<String> facts, Writes writes) {
         print("");
         print("## Throughput (wrk -t" + THREADS + " -c" + CONNECTIONS + ", " + DURATION + " s per measurement after "
                 + WARMUP + " s warm-up, " + ROUNDS + " rounds; best round counts)");
@@ -555,6 +585,13 @@ public final class LoginBenchmark {
         print("|---|---:|---:|");
         print("| transientSession=true (default, client " + MAIL_CLIENT + ") | " + transientOk + " | " + transientSessions + " |");
         print("| transientSession=false (client " + PERSISTENT_CLIENT + ") | " + persistentOk + " | " + persistentSessions + " |");
+
+        print("");
+        print("What the tokens of one app-password login can do afterwards:");
+        print("");
+        print("| client | refresh_token in response | refresh grant | introspection | userinfo |");
+        print("|---|---|---|---|---|");
+        facts.forEach(this::print);
 
         long credentialWrites = -1;
         if (writes != null) {
