@@ -1,7 +1,8 @@
 -- wrk script for the token endpoint: POSTs the form bodies listed in a file, one per line.
 -- Usage: wrk ... -s bench/token.lua URL -- BODIES_FILE THREADS
--- Each wrk thread takes its own share of the lines and cycles through it, so with at least two lines per
--- connection no user ever has two logins in flight at once (as a real mail client's reconnects would not).
+-- Each wrk thread takes its own share of the lines and cycles through it. Run it with one connection per
+-- thread (-tN -cN): then a thread's logins never overlap, and no user has two logins in flight at once
+-- (Keycloak's stock username step refuses a login while another one of the same user is in progress).
 -- done() prints one line "BENCH {json}" that the benchmark parses.
 
 local threads = {}

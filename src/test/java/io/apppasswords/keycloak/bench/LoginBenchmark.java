@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * run correctly (a login that should succeed did not).
  *
  * <p>System properties: {@code bench.duration} (s per measurement, 15), {@code bench.warmup} (s, 5),
- * {@code bench.rounds} (2), {@code bench.connections} (4), {@code bench.threads} (2),
+ * {@code bench.rounds} (2), {@code bench.connections} (4, one wrk thread each),
  * {@code bench.sessionLogins} (10000), {@code bench.fillerUsers} (1000), {@code bench.out} (report file),
  * {@code bench.sql} (true: the second, SQL-logging server for the write counts).
  */
@@ -70,7 +70,8 @@ public final class LoginBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final int CONNECTIONS = Integer.getInteger("bench.connections", 4);
-    private static final int THREADS = Integer.getInteger("bench.threads", 2);
+    /** One wrk thread per connection: the Lua script keeps each user on one connection (see token.lua). */
+    private static final int THREADS = CONNECTIONS;
     private static final int SESSION_LOGINS = Integer.getInteger("bench.sessionLogins", 10_000);
     private static final int FILLER_USERS = Integer.getInteger("bench.fillerUsers", 1000);
     /** Users per throughput scenario: two per connection, so no user has two logins in flight. */
