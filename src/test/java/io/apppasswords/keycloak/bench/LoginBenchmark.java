@@ -116,7 +116,9 @@ public final class LoginBenchmark {
         for (int round = 1; round <= ROUNDS; round++) {
             for (Map.Entry<String, Path> s : scenarios.entrySet()) {
                 wrk(url, s.getValue(), WARMUP);
+                settle();
                 Measurement m = wrk(url, s.getValue(), DURATION);
+                settle();
                 print(String.format(Locale.ROOT, "  round %d  %-38s %8.1f logins/s  (p50 %.1f ms, p99 %.1f ms, non-2xx %d)",
                         round, s.getKey(), m.perSecond(), m.p50Ms(), m.p99Ms(), m.non2xx()));
                 rounds.computeIfAbsent(s.getKey(), k -> new ArrayList<>()).add(m);
@@ -420,6 +422,15 @@ public final class LoginBenchmark {
             }
         }
         throw new IllegalStateException("no BENCH line from wrk:\n" + out);
+    }
+
+    /**
+     * wrk stops with requests still in flight, and the server finishes them. The next run's first login of
+     * the same user would then overlap with it, and Keycloak's stock username step refuses such a login
+     * (user_temporarily_disabled); an Argon2 login can take a second or more on a loaded machine.
+     */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(3000);
     }
 
     /** {@code count} logins from {@link #CONNECTIONS} threads; returns how many got a token. */
