@@ -66,10 +66,20 @@ public class AppPasswordCredentialModel extends CredentialModel {
         return data;
     }
 
-    /** True if {@code normalisedDigest} is this app password's digest; constant time. */
-    public boolean matchesDigest(byte[] candidateDigest) {
-        return secret.getDigest() != null
-                && AppPasswordSecret.matches(candidateDigest, AppPasswordSecret.decode(secret.getDigest()));
+    /**
+     * True if {@code candidateDigest} is the digest stored in {@code stored}; constant time. Reads only the
+     * credential's secret, not its metadata: a login compares against every app password of the user.
+     */
+    public static boolean storedDigestMatches(CredentialModel stored, byte[] candidateDigest) {
+        if (stored.getSecretData() == null) {
+            return false;
+        }
+        try {
+            String digest = JsonSerialization.readValue(stored.getSecretData(), AppPasswordSecretData.class).getDigest();
+            return digest != null && AppPasswordSecret.matches(candidateDigest, AppPasswordSecret.decode(digest));
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public boolean isExpired(long now) {

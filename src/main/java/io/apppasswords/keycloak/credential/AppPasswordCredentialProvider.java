@@ -168,19 +168,26 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
 
     /**
      * The user's app password that {@code input} is, expired or not (the caller decides what an expired
-     * match means). One digest per call, whatever the number of app passwords, and every stored digest is
-     * compared, so neither the time nor the result depends on where a match sits.
+     * match means). See {@link #match}.
      */
     public Optional<AppPasswordCredentialModel> find(UserModel user, String input) {
+        List<CredentialModel> candidates = user == null ? List.of() : stored(user).toList();
+        return match(candidates, input).map(this::getCredentialFromModel);
+    }
+
+    /**
+     * The stored app password that {@code input} is. One digest per call, whatever the number of stored
+     * credentials (also for input that cannot be an app password, and for none stored), and every stored
+     * digest is compared, so neither the time nor the result depends on where a match sits. Only the
+     * digest of each credential is read here; the rest of the matching one is parsed by the caller.
+     */
+    public static Optional<CredentialModel> match(List<CredentialModel> stored, String input) {
         String normalised = AppPasswordSecret.normalise(input);
         byte[] candidate = AppPasswordSecret.digest(normalised == null ? DUMMY : normalised);
-        if (user == null) {
-            return Optional.empty();
-        }
-        AppPasswordCredentialModel match = null;
-        for (AppPasswordCredentialModel stored : list(user).toList()) {
-            if (stored.matchesDigest(candidate) && normalised != null) {
-                match = stored;
+        CredentialModel match = null;
+        for (CredentialModel credential : stored) {
+            if (AppPasswordCredentialModel.storedDigestMatches(credential, candidate) && normalised != null) {
+                match = credential;
             }
         }
         return Optional.ofNullable(match);

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -65,14 +66,17 @@ public final class KeycloakServer {
     private final Path log;
     private final int httpPort;
     private final String baseUrl;
+    /** kc.sh options that replace or add to the defaults, e.g. {@code --log-level}. */
+    private final Map<String, String> options;
     private Process process;
     private Keycloak admin;
     private volatile long startMillis;
 
-    private KeycloakServer(Path home, Path log, int httpPort) {
+    private KeycloakServer(Path home, Path log, int httpPort, Map<String, String> options) {
         this.home = home;
         this.log = log;
         this.httpPort = httpPort;
+        this.options = options;
         this.baseUrl = "http://localhost:" + httpPort;
     }
 
@@ -87,7 +91,7 @@ public final class KeycloakServer {
                 s = instance;
                 if (s == null) {
                     try {
-                        s = create();
+                        s = create(Map.of());
                         s.start();
                     } catch (RuntimeException | Error e) {
                         startFailure = e;
@@ -97,6 +101,17 @@ public final class KeycloakServer {
                 }
             }
         }
+        return s;
+    }
+
+    /**
+     * A server of its own, not the shared one, started now with kc.sh {@code options} (name to value,
+     * e.g. {@code "--log-level" -> "INFO,org.hibernate.SQL:debug"}) over the defaults; the benchmark uses it
+     * for a second run with SQL logging. Same paths as the shared server: never run both at once.
+     */
+    public static KeycloakServer startNew(Map<String, String> options) {
+        KeycloakServer s = create(options);
+        s.start();
         return s;
     }
 
@@ -141,7 +156,7 @@ public final class KeycloakServer {
 
     // ------------------------------------------------------------------------------------------ start/stop
 
-    private static KeycloakServer create() {
+    private static KeycloakServer create(Map<String, String> options) {
         String homeProp = System.getProperty("keycloak.home");
         if (homeProp == null || homeProp.isBlank()) {
             throw new IllegalStateException("System property keycloak.home is not set: run the integration tests"
@@ -155,7 +170,7 @@ public final class KeycloakServer {
         Path log = Path.of(System.getProperty("keycloak.server.log", "target/keycloak-server.log")).toAbsolutePath();
         String portProp = System.getProperty("keycloak.http.port", "");
         int port = portProp.isBlank() || "0".equals(portProp) ? freePort() : Integer.parseInt(portProp.trim());
-        return new KeycloakServer(home, log, port);
+        return new KeycloakServer(home, log, port, options);
     }
 
     private void start() {
@@ -230,19 +245,20 @@ public final class KeycloakServer {
     }
 
     private void launch() throws IOException {
-        List<String> kc = new ArrayList<>(List.of(
-                home.resolve("bin/kc.sh").toString(),
-                "start-dev",
-                "--import-realm",
-                "--http-port=" + httpPort,
-                // The management interface (health, metrics) is off by default; if anything switches it on,
-                // it must not take the fixed port 9000.
-                "--http-management-port=" + freePort(),
-                // DEBUG for the extension and for what Keycloak logs about events and flows, so the
-                // leak check (NoSecretInLogIT) reads everything that could carry a secret
-                "--log-level=INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug",
-                // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
-                "--spi-credential--app-password--cleanup-interval-seconds=2"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("--http-host", "127.0.0.1");
+        settings.put("--http-port", String.valueOf(httpPort));
+        // The management interface (health, metrics) is off by default; if anything switches it on,
+        // it must not take the fixed port 9000.
+        settings.put("--http-management-port", String.valueOf(freePort()));
+        // DEBUG for the extension and for what Keycloak logs about events and flows, so the
+        // leak check (NoSecretInLogIT) reads everything that could carry a secret
+        settings.put("--log-level", "INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug");
+        // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
+        settings.put("--spi-credential--app-password--cleanup-interval-seconds", "2");
+        settings.putAll(options);
+        List<String> kc = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"));
+        settings.forEach((name, value) -> kc.add(name + "=" + value));
         // A watchdog shell: Keycloak runs as its child, and when our stdin pipe closes (this JVM stopped
         // Keycloak or died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server.
         String watchdog = "exec 3<&0 </dev/null\n"
