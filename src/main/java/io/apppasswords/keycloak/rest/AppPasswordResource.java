@@ -156,7 +156,11 @@ public class AppPasswordResource {
             throw ErrorResponses.error(Response.Status.UNAUTHORIZED, "invalid_token", "A valid bearer token is required.");
         }
         AccessToken token = auth.getToken();
-        Cors.builder().checkAllowedOrigins(token).allowedMethods("GET", "POST", "DELETE").auth().add();
+        try {
+            Cors.builder().checkAllowedOrigins(token).allowedMethods("GET", "POST", "DELETE").auth().add();
+        } catch (jakarta.ws.rs.ForbiddenException e) {
+            throw forbidden("invalid_origin", "Requests from this origin are not allowed for the token's client.");
+        }
 
         UserModel user = auth.getUser();
         if (user.getServiceAccountClientLink() != null) {
