@@ -90,6 +90,7 @@ class AccountConsoleIT {
             chromium.click(chromium.find("#app-password-submit"));
             String secret = chromium.text(chromium.find("#app-password-value"));
             assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), secret);
+            AppPasswordApi.ISSUED.add(secret);
             chromium.screenshot(shots.resolve("app-password-created.png"), chromium.find(CARD));
             chromium.click(chromium.find("#app-password-done"));
 
@@ -99,7 +100,7 @@ class AccountConsoleIT {
             assertTrue(row.contains("Thunderbird laptop") && row.contains("Last used\n-") && row.contains("Expires\n-")
                     && row.contains("Allowed clients\n*"), row);
             assertTrue(mail(username, secret), "the new app password works on the mail server");
-            chromium.screenshot(shots.resolve("account-console-created.png"), chromium.find(LIST));
+            chromium.screenshot(shots.resolve("account-console-created.png"), chromium.find("#cred-" + id));
 
             // Delete: Keycloak's confirmation page (delete_credential action), then back.
             chromium.click(chromium.findAllIn(chromium.find("#cred-" + id), "[data-testrole='remove']").get(0));

@@ -33,6 +33,7 @@ class EventsIT {
                 username, Users.PASSWORD, null);
         Browser.Page shown = page.form("kc-app-password-form").set("name", "From the page").submit();
         String secret = shown.doc().getElementById("app-password-value").text();
+        AppPasswordApi.ISSUED.add(secret);
         String fromApi = Users.createAppPassword(username, "From the API");
 
         EventRepresentation pageEvent = only(username, "UPDATE_CREDENTIAL", idOf(username, "From the page"));

@@ -147,6 +147,7 @@ class NotificationIT {
                 KeycloakServer.get().realmUrl() + "/account/", "app-password"), username, Users.PASSWORD, null);
         Browser.Page shown = page.form("kc-app-password-form").set("name", "Calendar").submit();
         String secret = shown.doc().getElementById("app-password-value").text();
+        AppPasswordApi.ISSUED.add(secret);
 
         MimeMessage mail = onlyMail(username + "@example.com");
         assertEquals("New app password \"Calendar\" on your account", mail.getSubject());
