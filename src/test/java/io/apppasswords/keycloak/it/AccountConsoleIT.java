@@ -100,7 +100,8 @@ class AccountConsoleIT {
             assertTrue(row.contains("Thunderbird laptop") && row.contains("Last used\n-") && row.contains("Expires\n-")
                     && row.contains("Allowed clients\n*"), row);
             assertTrue(mail(username, secret), "the new app password works on the mail server");
-            chromium.screenshot(shots.resolve("account-console-created.png"), chromium.find("#cred-" + id));
+            chromium.scrollIntoView(chromium.find("#cred-" + id));
+            chromium.screenshot(shots.resolve("account-console-created.png"));
 
             // Delete: Keycloak's confirmation page (delete_credential action), then back.
             chromium.click(chromium.findAllIn(chromium.find("#cred-" + id), "[data-testrole='remove']").get(0));

@@ -152,6 +152,12 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** Scrolls the page (and any scrolling container) so that the element is in the middle of the view. */
+    void scrollIntoView(String element) {
+        command("POST", "/execute/sync", Map.of("script", "arguments[0].scrollIntoView({block: 'center'});",
+                "args", List.of(Map.of(ELEMENT, element))));
+    }
+
     /** A PNG of the viewport. */
     void screenshot(Path file) {
         write(file, command("GET", "/screenshot", null).asText());
