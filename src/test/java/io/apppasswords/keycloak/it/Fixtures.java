@@ -4,7 +4,6 @@ import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentatio
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.RequiredActionConfigRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Fixtures {
 
     static final String SECRET = "fixture-client-secret";
-    static final String APP_PASSWORD_ACTION = "app-password";
 
     private Fixtures() {
     }
@@ -130,15 +128,12 @@ final class Fixtures {
         mappings.clientLevel(accountClient.getId()).add(wanted);
     }
 
-    /** Sets the app-password action's {@code max_auth_age}; {@code null} removes the setting. */
+    /** Sets the app-password action's {@code max_auth_age} on top of the demo policy; {@code null} restores the demo's. */
     static void maxAuthAge(Integer seconds) {
-        var action = Users.realm().flows();
         if (seconds == null) {
-            action.removeRequiredActionConfig(APP_PASSWORD_ACTION);
-            return;
+            Policy.reset();
+        } else {
+            Policy.demoWith(Map.of("max_auth_age", String.valueOf(seconds)));
         }
-        RequiredActionConfigRepresentation config = new RequiredActionConfigRepresentation();
-        config.setConfig(Map.of("max_auth_age", String.valueOf(seconds)));
-        action.updateRequiredActionConfig(APP_PASSWORD_ACTION, config);
     }
 }

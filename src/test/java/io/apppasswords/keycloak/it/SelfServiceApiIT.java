@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SelfServiceApiIT {
 
     static final Set<String> FIELDS = Set.of("id", "name", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedClient",
-            "expiresAt", "clients");
+            "expiresAt", "expired", "clients");
 
     private static KeycloakServer server;
 
