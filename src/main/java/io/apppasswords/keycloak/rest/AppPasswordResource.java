@@ -34,9 +34,13 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.protocol.oidc.encode.AccessTokenContext;
+import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
+import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.util.TokenUtil;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -73,6 +77,12 @@ public class AppPasswordResource {
     public AppPasswordResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+    }
+
+    /** CORS preflight for the collection itself ({@code GET}, {@code POST}); the path below does not match it. */
+    @OPTIONS
+    public Response preflightCollection() {
+        return preflight();
     }
 
     @OPTIONS
@@ -135,19 +145,36 @@ public class AppPasswordResource {
     }
 
     private Caller authenticate() {
-        AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
+        String tokenString = bearerToken();
+        AuthenticationManager.AuthResult auth = tokenString == null ? null
+                : new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(tokenString).authenticate();
         if (auth == null) {
+            // Keycloak finds no session for a token of a transient session that still names one (an app-password
+            // grant with refresh tokens on): that is a refusal of the token's kind, not a stale login.
+            if (tokenString != null && isValidTransientSessionToken(tokenString)) {
+                throw appPasswordToken();
+            }
             throw ErrorResponses.error(Response.Status.UNAUTHORIZED, "invalid_token", "A valid bearer token is required.");
         }
         AccessToken token = auth.getToken();
-        Cors.builder().checkAllowedOrigins(token).allowedMethods("GET", "POST", "DELETE").auth().add();
+        try {
+            Cors.builder().checkAllowedOrigins(token).allowedMethods("GET", "POST", "DELETE").auth().add();
+        } catch (jakarta.ws.rs.ForbiddenException e) {
+            throw forbidden("invalid_origin", "Requests from this origin are not allowed for the token's client.");
+        }
 
         UserModel user = auth.getUser();
         if (user.getServiceAccountClientLink() != null) {
             throw forbidden("insufficient_scope", "Service accounts have no app passwords.");
         }
-        if (auth.getSession() != null && auth.getSession().getNote(AppPasswordDetails.NOTE_APP_PASSWORD_ID) != null) {
-            throw forbidden("app_password_token", "A token obtained with an app password cannot manage app passwords.");
+        UserSessionModel userSession = auth.getSession();
+        // A persistent app-password session carries our note. A transient one (the authenticator's default)
+        // was never stored: without refresh tokens its token names no session and Keycloak makes up an empty
+        // one for the request, so the note is gone and the session's state is what tells.
+        if (userSession == null
+                || userSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT
+                || userSession.getNote(AppPasswordDetails.NOTE_APP_PASSWORD_ID) != null) {
+            throw appPasswordToken();
         }
         ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
         if (account == null || !token.hasAudience(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID)) {
@@ -158,7 +185,43 @@ public class AppPasswordResource {
         if (access == null || !access.isUserInRole(ACCOUNT_ROLE) || role == null || !user.hasRole(role)) {
             throw forbidden("insufficient_scope", "The 'manage-account' role is required.");
         }
-        return new Caller(user, token, auth.getSession());
+        return new Caller(user, token, userSession);
+    }
+
+    /** The bearer token of the request, {@code null} when there is none or the header is not a bearer one. */
+    private String bearerToken() {
+        try {
+            AppAuthManager.AuthHeader header =
+                    AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getRequestHeaders());
+            return header == null ? null : header.getToken();
+        } catch (jakarta.ws.rs.NotAuthorizedException e) {
+            return null; // more than one Authorization header
+        }
+    }
+
+    /**
+     * Whether the token is one this realm signed, unexpired, of type Bearer, issued for a transient user
+     * session. Only then is it worth a 403: a forged or expired token stays a plain 401.
+     */
+    private boolean isValidTransientSessionToken(String tokenString) {
+        try {
+            AccessToken token = session.tokens().decode(tokenString, AccessToken.class);
+            if (token == null || !token.isActive() || !TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())
+                    || !Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()).equals(token.getIssuer())
+                    || token.getId() == null) {
+                return false;
+            }
+            AccessTokenContext context = session.getProvider(TokenContextEncoderProvider.class)
+                    .getTokenContextFromTokenId(token.getId());
+            return context.getSessionType() == AccessTokenContext.SessionType.TRANSIENT;
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    private static jakarta.ws.rs.WebApplicationException appPasswordToken() {
+        return forbidden("app_password_token",
+                "A token obtained with an app password (or another session that was never stored) cannot manage app passwords.");
     }
 
     private void requireRecentLogin(Caller caller) {

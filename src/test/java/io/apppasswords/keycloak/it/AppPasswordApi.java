@@ -50,8 +50,15 @@ public final class AppPasswordApi {
     }
 
     public static Reply send(String method, String url, String bearer, String contentType, String body) {
+        return send(method, url, bearer, contentType, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String, String, String)} with extra request headers (e.g. Origin). */
+    public static Reply send(String method, String url, String bearer, String contentType, String body,
+                             Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
+        headers.forEach(request::header);
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
@@ -96,6 +103,34 @@ public final class AppPasswordApi {
 
     public static Reply delete(String bearer, String id) {
         return send("DELETE", selfUrl() + "/" + id, bearer, null, null);
+    }
+
+    /** {@code GET /admin/realms/demo/app-passwords/users/{userId}}. */
+    public static Reply adminList(String bearer, String userId) {
+        return send("GET", adminUrl() + "/users/" + userId, bearer, null, null);
+    }
+
+    /** {@code DELETE /admin/realms/demo/app-passwords/users/{userId}/{id}}. */
+    public static Reply adminDelete(String bearer, String userId, String id) {
+        return send("DELETE", adminUrl() + "/users/" + userId + "/" + id, bearer, null, null);
+    }
+
+    /** {@code DELETE /admin/realms/demo/app-passwords/users/{userId}}: all of the user's app passwords. */
+    public static Reply adminDeleteAll(String bearer, String userId) {
+        return send("DELETE", adminUrl() + "/users/" + userId, bearer, null, null);
+    }
+
+    /** The master admin's current access token (the admin client keeps it fresh). */
+    public static String masterAdminToken() {
+        return KeycloakServer.get().admin().tokenManager().getAccessTokenString();
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode parse(String body) {

@@ -1,0 +1,232 @@
+package io.apppasswords.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.apppasswords.keycloak.it.SelfServiceApiIT.assertError;
+import static io.apppasswords.keycloak.it.SelfServiceApiIT.idOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code /admin/realms/demo/app-passwords}, and the stock admin API the admin console's <em>Credentials</em>
+ * tab uses, with Keycloak's admin permissions.
+ */
+class AdminApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        KeycloakServer.get();
+    }
+
+    /** A user of realm demo holding the given realm-management roles, and a token of the demo admin-cli. */
+    private static String realmAdminToken(String... realmManagementRoles) {
+        String username = Users.create("admin");
+        var users = Users.realm().users();
+        if (realmManagementRoles.length > 0) {
+            var rm = Users.realm().clients().findByClientId("realm-management").get(0);
+            List<RoleRepresentation> roles = java.util.Arrays.stream(realmManagementRoles)
+                    .map(r -> Users.realm().clients().get(rm.getId()).roles().get(r).toRepresentation()).toList();
+            users.get(Users.id(username)).roles().clientLevel(rm.getId()).add(roles);
+        }
+        TokenClient.Response r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
+        assertTrue(r.ok(), r.toString());
+        return r.accessToken();
+    }
+
+    @Test
+    void listsAUsersAppPasswordsWithoutSecrets() {
+        String username = Users.create("admin-list");
+        String secret = Users.createAppPassword(username, "Phone");
+        Users.createAppPassword(username, "Laptop");
+        Users.createAppPassword(Users.create("admin-list-other"), "Other");
+
+        AppPasswordApi.Reply list = AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), Users.id(username));
+        assertEquals(200, list.status(), list.toString());
+        Set<String> listed = new java.util.HashSet<>();
+        list.json().forEach(e -> listed.add(e.path("name").asText()));
+        assertEquals(Set.of("Phone", "Laptop"), listed);
+        for (JsonNode entry : list.json()) {
+            Set<String> names = new java.util.HashSet<>();
+            entry.fieldNames().forEachRemaining(names::add);
+            assertEquals(SelfServiceApiIT.FIELDS, names, "same fields as the self-service API: " + entry);
+        }
+        CoreAppPasswordIT.assertNoSecret(list.body(), secret);
+
+        assertError(404, "not_found", AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void revokesOneOrAllOfAUsersAppPasswordsAndNothingElse() {
+        Totp totp = Users.newTotp();
+        String username = Users.create("admin-revoke", totp);
+        String userId = Users.id(username);
+        String tablet = Users.createAppPassword(username, "Tablet", totp);
+        String phone = Users.createAppPassword(username, "Phone", totp);
+        String other = Users.create("admin-revoke-other");
+        Users.createAppPassword(other, "Theirs");
+        String admin = AppPasswordApi.masterAdminToken();
+
+        String otpId = Users.get(username).credentials().stream().filter(c -> "otp".equals(c.getType()))
+                .findFirst().orElseThrow().getId();
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, otpId));
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, idOf(other, "Theirs")));
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, UUID.randomUUID().toString()));
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, UUID.randomUUID().toString(), idOf(username, "Tablet")));
+
+        String tabletId = idOf(username, "Tablet");
+        assertEquals(204, AppPasswordApi.adminDelete(admin, userId, tabletId).status());
+        assertFalse(mail(username, tablet), "revoked");
+        assertTrue(mail(username, phone), "the other one still works");
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, tabletId));
+
+        Users.createAppPassword(username, "Laptop", totp);
+        assertEquals(204, AppPasswordApi.adminDeleteAll(admin, userId).status());
+        assertEquals(List.of(), Users.appPasswords(username));
+        assertFalse(mail(username, phone));
+        assertEquals(Set.of("password", "otp"), Set.copyOf(Users.get(username).credentials().stream()
+                .map(CredentialRepresentation::getType).toList()), "other credentials untouched");
+        assertEquals(1, Users.appPasswords(other).size(), "another user's untouched");
+        assertEquals(204, AppPasswordApi.adminDeleteAll(admin, userId).status(), "nothing left is fine");
+    }
+
+    @Test
+    void usesKeycloaksAdminPermissions() {
+        String username = Users.create("admin-perm");
+        String userId = Users.id(username);
+        Users.createAppPassword(username, "Phone");
+        String phoneId = idOf(username, "Phone");
+
+        String viewer = realmAdminToken("view-users");
+        assertEquals(200, AppPasswordApi.adminList(viewer, userId).status());
+        assertEquals(403, AppPasswordApi.adminDelete(viewer, userId, phoneId).status());
+        assertEquals(403, AppPasswordApi.adminDeleteAll(viewer, userId).status());
+
+        String nobody = realmAdminToken();
+        assertEquals(403, AppPasswordApi.adminList(nobody, userId).status());
+        assertEquals(403, AppPasswordApi.adminDelete(nobody, userId, phoneId).status());
+        assertEquals(403, AppPasswordApi.adminDeleteAll(nobody, userId).status());
+        assertEquals(403, AppPasswordApi.adminList(nobody, UUID.randomUUID().toString()).status(),
+                "no user lookup for someone who may not query users");
+
+        String account = Users.accountToken(username, Users.PASSWORD);
+        assertEquals(403, AppPasswordApi.adminList(account, userId).status(), "a user's own account token");
+        assertEquals(403, AppPasswordApi.adminDelete(account, userId, phoneId).status());
+        assertEquals(401, AppPasswordApi.adminList(null, userId).status());
+        assertEquals(1, Users.appPasswords(username).size(), "nothing was revoked so far");
+
+        String manager = realmAdminToken("manage-users");
+        assertEquals(204, AppPasswordApi.adminDelete(manager, userId, phoneId).status());
+        assertEquals(0, Users.appPasswords(username).size());
+    }
+
+    @Test
+    void adminsCannotCreateAppPasswordsOrReadSecrets() {
+        String username = Users.create("admin-create");
+        String userId = Users.id(username);
+        String admin = AppPasswordApi.masterAdminToken();
+        AppPasswordApi.Reply post = AppPasswordApi.send("POST", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+                "application/json", "{\"name\":\"By the admin\"}");
+        assertEquals(405, post.status(), post.toString());
+        AppPasswordApi.Reply put = AppPasswordApi.send("PUT", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+                "application/json", "{\"name\":\"By the admin\"}");
+        assertEquals(405, put.status(), put.toString());
+        assertEquals(0, Users.appPasswords(username).size());
+    }
+
+    @Test
+    void revocationsAreAdminEventsWithoutSecrets() throws Exception {
+        String username = Users.create("admin-events");
+        String userId = Users.id(username);
+        String secret = Users.createAppPassword(username, "Phone");
+        Users.createAppPassword(username, "Laptop");
+        String phoneId = idOf(username, "Phone");
+        String laptopId = idOf(username, "Laptop");
+        String admin = AppPasswordApi.masterAdminToken();
+
+        assertEquals(204, AppPasswordApi.adminDelete(admin, userId, phoneId).status());
+        assertEquals(204, AppPasswordApi.adminDeleteAll(admin, userId).status());
+
+        List<AdminEventRepresentation> events = adminEvents(userId).stream()
+                .filter(e -> e.getResourcePath() != null && e.getResourcePath().startsWith("users/" + userId + "/app-passwords/"))
+                .toList();
+        assertEquals(2, events.size(), String.valueOf(events));
+        for (AdminEventRepresentation e : events) {
+            assertEquals("DELETE", e.getOperationType());
+            assertEquals("USER", e.getResourceType());
+            assertNotNull(e.getRepresentation(), "representation (admin event details are on in the demo)");
+            JsonNode rep = JSON.readTree(e.getRepresentation());
+            assertTrue(rep.has("name") && rep.has("createdAt") && !rep.has("password"), rep.toString());
+            CoreAppPasswordIT.assertNoSecret(e.getRepresentation(), secret);
+            assertFalse(e.getRepresentation().toLowerCase().contains("digest"), e.getRepresentation());
+        }
+        assertEquals(Set.of("users/" + userId + "/app-passwords/" + phoneId, "users/" + userId + "/app-passwords/" + laptopId),
+                Set.copyOf(events.stream().map(AdminEventRepresentation::getResourcePath).toList()));
+    }
+
+    /**
+     * What the admin console's <em>Credentials</em> tab reads and deletes: each app password with its name
+     * and creation date, the non-secret data only ("Show data"), deletable.
+     */
+    @Test
+    void theAdminConsolesCredentialsTabShowsNamesAndDatesAndNoSecrets() throws Exception {
+        String username = Users.create("admin-console");
+        String userId = Users.id(username);
+        String secret = Users.createAppPassword(username, "Thunderbird");
+        AppPasswordApi.Reply raw = AppPasswordApi.send("GET", KeycloakServer.get().baseUrl() + "/admin/realms/demo/users/"
+                + userId + "/credentials", AppPasswordApi.masterAdminToken(), null, null);
+        assertEquals(200, raw.status(), raw.toString());
+        JsonNode row = null;
+        for (JsonNode c : raw.json()) {
+            if ("app-password".equals(c.path("type").asText())) {
+                row = c;
+            }
+        }
+        assertNotNull(row, raw.body());
+        assertEquals("Thunderbird", row.path("userLabel").asText());
+        assertTrue(Math.abs(row.path("createdDate").asLong() - System.currentTimeMillis()) < 120_000, row.toString());
+        assertTrue(row.path("secretData").isMissingNode() || row.path("secretData").isNull(), "no secretData: " + row);
+        JsonNode data = JSON.readTree(row.path("credentialData").asText());
+        Set<String> keys = new java.util.HashSet<>();
+        data.fieldNames().forEachRemaining(keys::add);
+        assertTrue(Set.of("algorithm", "expiresAt", "clients", "lastUsedAt", "lastUsedIp", "lastUsedClient")
+                .containsAll(keys), "only non-secret data: " + keys);
+        assertFalse(raw.body().toLowerCase().contains("digest"), raw.body());
+        CoreAppPasswordIT.assertNoSecret(raw.body(), secret);
+
+        // The tab's Delete: Keycloak's own endpoint.
+        CredentialRepresentation stored = Users.appPasswords(username).get(0);
+        Users.get(username).removeCredential(stored.getId());
+        assertEquals(List.of(), Users.appPasswords(username));
+        assertFalse(mail(username, secret));
+        AdminEventRepresentation removal = adminEvents(userId).stream().filter(e -> ("users/" + userId + "/credentials/" + stored.getId()).equals(e.getResourcePath()))
+                .findFirst().orElseThrow(() -> new AssertionError("no admin event for the stock removal"));
+        assertEquals("ACTION", removal.getOperationType());
+        assertEquals("app-password", removal.getDetails().get("credential_type"));
+        assertEquals("Thunderbird", removal.getDetails().get("credential_user_label"));
+        assertNull(removal.getError());
+    }
+
+    /** The realm's admin events on the user and everything under it. */
+    static List<AdminEventRepresentation> adminEvents(String userId) {
+        return Users.realm().getAdminEvents(null, null, null, null, null, "users/" + userId + "*", null, null, 0, 200);
+    }
+
+    private static boolean mail(String username, String secret) {
+        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok();
+    }
+}

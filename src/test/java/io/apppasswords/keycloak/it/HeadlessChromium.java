@@ -1,0 +1,295 @@
+package io.apppasswords.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven through
+ * chromedriver's W3C WebDriver HTTP API, which stays stable across Chromium versions (no client library
+ * that must match the browser). chromedriver listens on a free loopback port; the browser gets a fresh
+ * profile. {@link #close()} ends both.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** W3C's key for an element reference in JSON. */
+    private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Process driver;
+    private final Path profile;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String session;
+
+    HeadlessChromium(int width, int height) {
+        String chromedriver = System.getProperty("chromedriver", "/usr/bin/chromedriver");
+        String chromium = System.getProperty("chromium", "/usr/bin/chromium");
+        if (!Files.isExecutable(Path.of(chromedriver)) || !Files.isExecutable(Path.of(chromium))) {
+            throw new IllegalStateException("headless Chromium needs " + chromium + " and " + chromedriver
+                    + " (Debian packages chromium and chromium-driver; .ci/run installs them)");
+        }
+        try {
+            int port = freePort();
+            profile = Files.createTempDirectory("app-passwords-chromium-");
+            Path log = Path.of("target", "chromedriver.log").toAbsolutePath();
+            driver = new ProcessBuilder(chromedriver, "--port=" + port)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            base = "http://127.0.0.1:" + port;
+            awaitDriver();
+            ObjectNode options = JSON.createObjectNode();
+            options.put("binary", chromium);
+            options.putPOJO("args", List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--lang=en-US", "--user-data-dir=" + profile, "--window-size=" + width + "," + height));
+            options.putPOJO("prefs", Map.of("intl.accept_languages", "en-US,en"));
+            ObjectNode capabilities = JSON.createObjectNode();
+            capabilities.putObject("capabilities").putObject("alwaysMatch")
+                    .put("browserName", "chrome").set("goog:chromeOptions", options);
+            session = call("POST", "/session", capabilities).path("sessionId").asText();
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    void open(String url) {
+        command("POST", "/url", Map.of("url", url));
+    }
+
+    String url() {
+        return command("GET", "/url", null).asText();
+    }
+
+    String source() {
+        return command("GET", "/source", null).asText();
+    }
+
+    /** Waits up to 30 s for an element matching the CSS selector. */
+    String find(String css) {
+        return waitFor(() -> {
+            List<String> all = findAll(css);
+            return all.isEmpty() ? null : all.get(0);
+        }, "element " + css + " on " + url());
+    }
+
+    List<String> findAll(String css) {
+        List<String> ids = new ArrayList<>();
+        command("POST", "/elements", Map.of("using", "css selector", "value", css))
+                .forEach(e -> ids.add(elementId(e)));
+        return ids;
+    }
+
+    /** Elements matching {@code css} inside {@code element}. */
+    List<String> findAllIn(String element, String css) {
+        List<String> ids = new ArrayList<>();
+        command("POST", "/element/" + element + "/elements", Map.of("using", "css selector", "value", css))
+                .forEach(e -> ids.add(elementId(e)));
+        return ids;
+    }
+
+    /** Elements whose visible text contains {@code text} (an XPath search over the whole page). */
+    List<String> findByText(String tag, String text) {
+        List<String> ids = new ArrayList<>();
+        command("POST", "/elements", Map.of("using", "xpath",
+                "value", "//" + tag + "[contains(normalize-space(.), " + xpathLiteral(text) + ")]"))
+                .forEach(e -> ids.add(elementId(e)));
+        return ids;
+    }
+
+    void click(String element) {
+        command("POST", "/element/" + element + "/click", Map.of());
+    }
+
+    /** Replaces the field's value by typing {@code text}. */
+    void type(String element, String text) {
+        command("POST", "/element/" + element + "/clear", Map.of());
+        command("POST", "/element/" + element + "/value", Map.of("text", text));
+    }
+
+    String text(String element) {
+        return command("GET", "/element/" + element + "/text", null).asText();
+    }
+
+    /** Waits until the supplier returns something other than null or false. */
+    <T> T waitFor(Supplier<T> condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            T value;
+            try {
+                value = condition.get();
+            } catch (Gone stale) {
+                value = null; // the page was replaced or re-rendered under our hands: try again
+            }
+            if (value != null && !Boolean.FALSE.equals(value)) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            sleep(200);
+        }
+    }
+
+    /** Scrolls the page (and any scrolling container) so that the element is in the middle of the view. */
+    void scrollIntoView(String element) {
+        command("POST", "/execute/sync", Map.of("script", "arguments[0].scrollIntoView({block: 'center'});",
+                "args", List.of(Map.of(ELEMENT, element))));
+    }
+
+    /** A PNG of the viewport. */
+    void screenshot(Path file) {
+        write(file, command("GET", "/screenshot", null).asText());
+    }
+
+    /** A PNG of one element (scrolled into view first by the driver). */
+    void screenshot(Path file, String element) {
+        write(file, command("GET", "/element/" + element + "/screenshot", null).asText());
+    }
+
+    private static void write(Path file, String base64Png) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, Base64.getDecoder().decode(base64Png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            try {
+                call("DELETE", "/session/" + session, null);
+            } catch (RuntimeException ignored) {
+                // the browser goes with chromedriver below
+            }
+        }
+        if (driver != null) {
+            driver.destroy();
+            try {
+                if (!driver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    driver.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                driver.destroyForcibly();
+            }
+        }
+        if (profile != null) {
+            deleteTree(profile);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ wire
+
+    private JsonNode command(String method, String path, Object body) {
+        return call(method, "/session/" + session + path, body);
+    }
+
+    private JsonNode call(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
+                    .header("Content-Type", "application/json; charset=utf-8");
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode value = JSON.readTree(response.body()).path("value");
+            if (response.statusCode() != 200) {
+                String error = value.path("error").asText();
+                if ("stale element reference".equals(error) || "no such element".equals(error)) {
+                    throw new Gone(error);
+                }
+                throw new IllegalStateException("WebDriver " + method + " " + path + ": HTTP " + response.statusCode()
+                        + " " + error + ": " + value.path("message").asText());
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("WebDriver " + method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitDriver() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (call("GET", "/status", null).path("ready").asBoolean()) {
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // not listening yet
+            }
+            if (!driver.isAlive()) {
+                throw new IllegalStateException("chromedriver exited with " + driver.exitValue());
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("chromedriver did not start");
+    }
+
+    private static String elementId(JsonNode reference) {
+        String id = reference.path(ELEMENT).asText("");
+        if (id.isEmpty()) {
+            throw new IllegalStateException("not a W3C element reference: " + reference);
+        }
+        return id;
+    }
+
+    /** An element reference that no longer points into the current page. */
+    static final class Gone extends RuntimeException {
+        Gone(String message) {
+            super(message);
+        }
+    }
+
+    private static String xpathLiteral(String s) {
+        return s.contains("'") ? "\"" + s + "\"" : "'" + s + "'";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
