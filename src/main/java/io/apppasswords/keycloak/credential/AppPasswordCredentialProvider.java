@@ -179,14 +179,16 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
      * The stored app password that {@code input} is. One digest per call, whatever the number of stored
      * credentials (also for input that cannot be an app password, and for none stored), and every stored
      * digest is compared, so neither the time nor the result depends on where a match sits. Only the
-     * digest of each credential is read here; the rest of the matching one is parsed by the caller.
+     * stored secret of each credential is read here (as bytes); the rest of the matching one is parsed by the caller.
      */
     public static Optional<CredentialModel> match(List<CredentialModel> stored, String input) {
         String normalised = AppPasswordSecret.normalise(input);
         byte[] candidate = AppPasswordSecret.digest(normalised == null ? DUMMY : normalised);
+        byte[] candidateSecretData = AppPasswordCredentialModel.secretDataFor(candidate);
         CredentialModel match = null;
         for (CredentialModel credential : stored) {
-            if (AppPasswordCredentialModel.storedDigestMatches(credential, candidate) && normalised != null) {
+            if (AppPasswordCredentialModel.storedDigestMatches(credential, candidate, candidateSecretData)
+                    && normalised != null) {
                 match = credential;
             }
         }

@@ -1,0 +1,59 @@
+package io.apppasswords.keycloak.credential;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.credential.CredentialModel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AppPasswordMatchTest {
+
+    private static CredentialModel stored(String id, String secret) {
+        AppPasswordCredentialModel model = AppPasswordCredentialModel.create("n-" + id, secret, 1L, null, null);
+        model.setId(id);
+        return model;
+    }
+
+    @Test
+    void findsTheOneMatchingAmongManyWhateverItsPosition() {
+        List<CredentialModel> all = new ArrayList<>();
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String secret = AppPasswordSecret.generate();
+            secrets.add(secret);
+            all.add(stored("c" + i, secret));
+        }
+        for (int i : new int[]{0, 57, 99}) {
+            assertEquals("c" + i, AppPasswordCredentialProvider.match(all, secrets.get(i).toUpperCase()).orElseThrow().getId());
+        }
+        String wrong = secrets.get(3).substring(0, 28) + (secrets.get(3).endsWith("a") ? "b" : "a");
+        assertTrue(AppPasswordCredentialProvider.match(all, wrong).isEmpty());
+        assertTrue(AppPasswordCredentialProvider.match(all, "not an app password").isEmpty());
+        assertTrue(AppPasswordCredentialProvider.match(List.of(), secrets.get(0)).isEmpty());
+    }
+
+    @Test
+    void theStoredRowHoldsOnlyTheDigestInTheFormTheFastCompareExpects() {
+        String secret = AppPasswordSecret.generate();
+        CredentialModel row = stored("x", secret);
+        byte[] digest = AppPasswordSecret.digest(AppPasswordSecret.normalise(secret));
+        assertEquals(new String(AppPasswordCredentialModel.secretDataFor(digest)), row.getSecretData());
+        assertFalse(row.getSecretData().contains(AppPasswordSecret.normalise(secret)));
+        assertFalse(row.getCredentialData().contains(AppPasswordSecret.normalise(secret)));
+    }
+
+    @Test
+    void aRowInAnotherJsonLayoutIsStillRecognised() {
+        String secret = AppPasswordSecret.generate();
+        String digest = AppPasswordSecret.encode(AppPasswordSecret.digest(AppPasswordSecret.normalise(secret)));
+        CredentialModel row = stored("y", secret);
+        row.setSecretData("{ \"digest\" : \"" + digest + "\", \"note\": 1 }");
+        assertEquals("y", AppPasswordCredentialProvider.match(List.of(row), secret).orElseThrow().getId());
+        row.setSecretData("{\"digest\":\"not base64!\"}");
+        assertTrue(AppPasswordCredentialProvider.match(List.of(row), secret).isEmpty());
+    }
+}
