@@ -32,6 +32,11 @@ public final class Users {
 
     /** A new user with {@link #PASSWORD} and, if {@code totp} is given, an OTP credential with its secret. */
     public static String create(String prefix, Totp totp) {
+        return create(realm(), prefix, totp);
+    }
+
+    /** As {@link #create(String, Totp)}, in the given realm (e.g. of another Keycloak than the shared one). */
+    public static String create(RealmResource realm, String prefix, Totp totp) {
         String username = prefix + "-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
@@ -54,7 +59,7 @@ public final class Users {
             otp.setCredentialData("{\"subType\":\"totp\",\"digits\":6,\"period\":30,\"algorithm\":\"HmacSHA1\",\"counter\":0}");
             user.setCredentials(List.of(password, otp));
         }
-        try (var response = realm().users().create(user)) {
+        try (var response = realm.users().create(user)) {
             assertEquals(201, response.getStatus(), "create user " + username);
         }
         return username;

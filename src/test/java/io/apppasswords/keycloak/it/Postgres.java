@@ -1,0 +1,260 @@
+package io.apppasswords.keycloak.it;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL (Debian's {@code postgresql} package) for one test class: a fresh cluster in a temp
+ * directory, listening on 127.0.0.1 and a free port only, with database {@value #DATABASE} owned by
+ * {@value #USER} (password authentication). {@link #close()} stops it and deletes the directory.
+ *
+ * <p>PostgreSQL refuses to run as root, so as root every server command runs as the {@code postgres} system
+ * user (which the package creates) through {@code runuser}. The binaries are taken from system property
+ * {@code postgres.bin} if set, else from the newest {@code /usr/lib/postgresql/<version>/bin}.
+ */
+public final class Postgres implements AutoCloseable {
+
+    public static final String DATABASE = "keycloak";
+    public static final String USER = "keycloak";
+
+    private final Path dir;
+    private final Path bin;
+    private final boolean asPostgresUser;
+    private final int port;
+    private final String password;
+    private final Path log;
+    private Process process;
+
+    private Postgres(Path dir, Path bin, boolean asPostgresUser, int port, String password, Path log) {
+        this.dir = dir;
+        this.bin = bin;
+        this.asPostgresUser = asPostgresUser;
+        this.port = port;
+        this.password = password;
+        this.log = log;
+    }
+
+    /** Creates, starts and waits for a new cluster; its server log goes to {@code log}. */
+    public static Postgres start(Path log) {
+        Path bin = binaries();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        Postgres pg;
+        try {
+            Path dir = Files.createTempDirectory("app-passwords-pg-");
+            pg = new Postgres(dir, bin, root, KeycloakServer.freePort(), HexFormat.of().formatHex(random),
+                    log.toAbsolutePath());
+            Files.createDirectories(pg.log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a directory for PostgreSQL", e);
+        }
+        try {
+            pg.initdb();
+            pg.launch();
+            pg.awaitReady();
+        } catch (RuntimeException | Error e) {
+            pg.close();
+            throw e;
+        }
+        return pg;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Runs one SQL statement with psql and returns its unaligned output (for assertions on the schema). */
+    public String sql(String statement) {
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-U", USER, "-d", DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement)
+                .redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", password);
+        Result r = run(pb, 60);
+        if (r.status != 0) {
+            throw new IllegalStateException("psql failed (" + r.status + "): " + r.output);
+        }
+        return r.output.strip();
+    }
+
+    // ------------------------------------------------------------------------------------------ start/stop
+
+    private static Path binaries() {
+        String prop = System.getProperty("postgres.bin", "");
+        if (!prop.isBlank()) {
+            return Path.of(prop);
+        }
+        Path lib = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> versions = Files.list(lib)) {
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin/postgres")))
+                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                    .map(v -> v.resolve("bin"))
+                    .orElseThrow(() -> new IllegalStateException("No PostgreSQL server under " + lib));
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)", e);
+        }
+    }
+
+    private void initdb() {
+        try {
+            Path pwfile = dir.resolve("pwfile");
+            Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
+            if (asPostgresUser) {
+                Result chown = run(new ProcessBuilder("chown", "-R", "postgres:postgres", dir.toString())
+                        .redirectErrorStream(true), 30);
+                if (chown.status != 0) {
+                    throw new IllegalStateException("chown " + dir + " failed: " + chown.output);
+                }
+            }
+            Result r = run(server(bin.resolve("initdb").toString(), "-D", dataDir(), "-U", USER,
+                    "--auth=scram-sha-256", "--pwfile=" + pwfile, "--encoding=UTF8", "--locale=C.UTF-8",
+                    "--no-sync").redirectErrorStream(true), 180);
+            Files.delete(pwfile);
+            if (r.status != 0) {
+                throw new IllegalStateException("initdb failed (" + r.status + "): " + r.output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launch() {
+        // The same watchdog as KeycloakServer's: when this JVM goes away (even by SIGKILL) our stdin pipe
+        // closes and the shell asks the postmaster for a fast shutdown.
+        String watchdog = "exec 3<&0 </dev/null\n"
+                + "\"$@\" 3<&- &\n"
+                + "pg=$!\n"
+                + "( cat <&3 >/dev/null; kill -INT $(head -1 \"$PGDATA/postmaster.pid\" 2>/dev/null) 2>/dev/null ) &\n"
+                + "exec 3<&-\n"
+                + "wait $pg\n";
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", watchdog, "postgres-watchdog"));
+        cmd.addAll(server(bin.resolve("postgres").toString(), "-D", dataDir(), "-k", dir.toString(),
+                "-h", "127.0.0.1", "-p", String.valueOf(port),
+                // a throw-away cluster: durability buys nothing here and costs a lot on a busy disk
+                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                "-c", "max_connections=300").command());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().put("PGDATA", dataDir());
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start PostgreSQL", e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("PostgreSQL exited with " + process.exitValue() + "; see " + log);
+            }
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
+                    "-p", String.valueOf(port), "-U", USER, DATABASE).redirectErrorStream(true);
+            pb.environment().put("PGPASSWORD", password);
+            Result r = run(pb, 30);
+            if (r.status == 0) {
+                return;
+            }
+            last = r.output;
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("PostgreSQL did not accept connections on 127.0.0.1:" + port
+                + " (last createdb output: " + last.strip() + "); see " + log);
+    }
+
+    /** Fast shutdown (open sessions are ended), then the directory is deleted. Idempotent. */
+    @Override
+    public synchronized void close() {
+        Process p = process;
+        process = null;
+        if (p != null) {
+            try (OutputStream stdin = p.getOutputStream()) {
+                stdin.flush(); // closing it triggers the watchdog's shutdown
+            } catch (IOException ignored) {
+                // already closed
+            }
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not delete " + dir + ": " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private String dataDir() {
+        return dir.resolve("data").toString();
+    }
+
+    /** A server-side command, run as the postgres system user when this JVM runs as root. */
+    private ProcessBuilder server(String... command) {
+        List<String> cmd = new ArrayList<>();
+        if (asPostgresUser) {
+            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        cmd.addAll(List.of(command));
+        return new ProcessBuilder(cmd);
+    }
+
+    private record Result(int status, String output) {
+    }
+
+    private static Result run(ProcessBuilder pb, long timeoutSeconds) {
+        try {
+            Process p = pb.redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timed out: " + String.join(" ", pb.command()));
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run " + pb.command(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

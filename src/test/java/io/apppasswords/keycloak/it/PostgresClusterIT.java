@@ -1,0 +1,281 @@
+package io.apppasswords.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Keycloak nodes in production mode on one PostgreSQL, clustered by Keycloak 26's default (embedded
+ * Infinispan, JGroups discovery through the database), all on loopback. The steps build on each other:
+ * create on A / use on B, revoke on A / refused on B, restart B, kill A. Times are printed for the docs.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresClusterIT {
+
+    static final String MAIL = CoreAppPasswordIT.MAIL;
+    static final String MAIL_SECRET = CoreAppPasswordIT.MAIL_SECRET;
+    /** The promise: a change made on one node holds on every other node within this time. */
+    static final long PROPAGATION_MS = 1000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Postgres db;
+    private static KeycloakNode a;
+    private static KeycloakNode b;
+    private static String user;
+    private static String userId;
+    /** Made on A first; must survive everything that follows. */
+    private static String kept;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path work = Path.of(System.getProperty("keycloak.server.log", "target/keycloak-server.log"))
+                .toAbsolutePath().getParent().resolve("cluster");
+        Files.createDirectories(work);
+        long t0 = System.nanoTime();
+        db = Postgres.start(work.resolve("postgres.log"));
+        long t1 = System.nanoTime();
+        Path template = KeycloakNode.template(Path.of(System.getProperty("keycloak.home")),
+                Path.of(System.getProperty("app-passwords.jar")), work.resolve("template"), work.resolve("build.log"));
+        long t2 = System.nanoTime();
+        a = new KeycloakNode("node-a", template, work, db, true);
+        b = new KeycloakNode("node-b", template, work, db, false);
+        a.start();
+        long t3 = System.nanoTime();
+        b.start();
+        long t4 = System.nanoTime();
+        System.out.printf("cluster: PostgreSQL %.1f s, kc.sh build %.1f s, node A %.1f s, node B %.1f s%n",
+                s(t1 - t0), s(t2 - t1), s(t3 - t2), s(t4 - t3));
+        assertTrue(clusterOfTwo(b, 0), "node B joined a cluster of two; see " + b.logFile());
+
+        // A node's first grants load the realm, client, flows and keys and are slow: keep that out of the
+        // measurements (bob has no app password, so the mail-server grants fail).
+        for (KeycloakNode node : List.of(a, b)) {
+            assertTrue(node.tokens().passwordGrant("demo-cli", null, "bob", "bob-password").ok());
+            assertWrong(node.tokens().passwordGrant(MAIL, MAIL_SECRET, "bob", "warm-up-warm-up-warm-up-0"));
+        }
+        user = Users.create(a.admin().realm(KeycloakServer.REALM), "cluster", null);
+        userId = a.admin().realm(KeycloakServer.REALM).users().searchByUsername(user, true).get(0).getId();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (AutoCloseable c : new AutoCloseable[] {b, a, db}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("stopping " + c + ": " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void createdOnAWorksOnBWithinOneSecond() {
+        // B has not seen the user yet: it loads it from the database
+        kept = createOn(a, "kept");
+        Wait cold = awaitOn(b, kept, TokenClient.Response::ok);
+        // now B caches the user and its credentials; a new app password must invalidate that entry
+        assertTrue(login(b, kept).ok());
+        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-1"));
+        String fresh = createOn(a, "fresh");
+        Wait warm = awaitOn(b, fresh, TokenClient.Response::ok);
+        System.out.printf("cluster: created on A, accepted on B after %s (user not cached on B), %s (cached)%n",
+                cold, warm);
+        assertPropagated(cold);
+        assertPropagated(warm);
+    }
+
+    @Test
+    @Order(2)
+    void revokedOnAIsRefusedOnBWithinOneSecond() throws Exception {
+        String doomed = createOn(a, "doomed");
+        awaitOn(b, doomed, TokenClient.Response::ok);
+        assertTrue(login(b, doomed).ok(), "B has the credential cached");
+
+        String id = idOf(a, "doomed");
+        AppPasswordApi.Reply revoked = AppPasswordApi.send("DELETE", adminUrl(a) + "/" + id,
+                a.admin().tokenManager().getAccessTokenString(), null, null);
+        assertEquals(204, revoked.status(), revoked.toString());
+        Wait refused = awaitOn(b, doomed, r -> r.status() == 400);
+        System.out.printf("cluster: revoked on A, refused on B after %s%n", refused);
+        assertPropagated(refused);
+        assertWrong(login(b, doomed));
+        assertTrue(login(b, kept).ok(), "the user's other app passwords still work");
+    }
+
+    @Test
+    @Order(3)
+    void appPasswordsSurviveARestart() throws Exception {
+        List<String> before = names(b);
+        long logOffset = Files.size(b.logFile());
+        long t0 = System.nanoTime();
+        b.stop();
+        b.start();
+        System.out.printf("cluster: node B restarted in %.1f s%n", s(System.nanoTime() - t0));
+        assertEquals(before, names(b), "nothing lost");
+        assertTrue(login(b, kept).ok(), "made before the restart, works after it");
+        assertTrue(login(a, kept).ok());
+        assertTrue(clusterOfTwo(b, logOffset), "B rejoined A; see " + b.logFile());
+    }
+
+    @Test
+    @Order(4)
+    void onlyTheCredentialTableHoldsAppPasswords() {
+        // no schema of its own: one row per app password in Keycloak's CREDENTIAL table, digest only
+        assertEquals("0", db.sql("select count(*) from information_schema.tables"
+                + " where table_schema = 'public' and table_name ilike '%app%pass%'"));
+        assertEquals("2", db.sql("select count(*) from credential c join user_entity u on u.id = c.user_id"
+                + " where c.type = 'app-password' and u.username = '" + user + "'"));
+        String compact = kept.replace("-", "");
+        assertEquals("0", db.sql("select count(*) from credential where secret_data ilike '%" + compact
+                + "%' or credential_data ilike '%" + compact + "%' or user_label ilike '%" + compact + "%'"));
+    }
+
+    @Test
+    @Order(5)
+    void bKeepsServingWhenAIsKilled() {
+        assertTrue(login(b, kept).ok());
+        a.kill();
+        long t0 = System.nanoTime();
+        Wait first = awaitOn(b, kept, TokenClient.Response::ok, 120_000);
+        long slowest = 0;
+        for (int i = 0; i < 20; i++) {
+            long s = System.nanoTime();
+            TokenClient.Response r = login(b, kept);
+            assertTrue(r.ok(), r.toString());
+            slowest = Math.max(slowest, ms(System.nanoTime() - s));
+        }
+        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-2"));
+        System.out.printf("cluster: A killed; first app-password login on B after %s, then 20 more,"
+                + " slowest %d ms (%.1f s in all)%n", first, slowest, s(System.nanoTime() - t0));
+        assertEquals(1, first.attempts(), "B served the first login after A's death: " + first);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** Creates an app password for {@link #user} through node's self-service API and returns the secret. */
+    private static String createOn(KeycloakNode node, String name) {
+        TokenClient.Response token = node.tokens().passwordGrant("demo-cli", null, user, Users.PASSWORD);
+        assertTrue(token.ok(), token.toString());
+        AppPasswordApi.Reply reply = AppPasswordApi.send("POST", node.realmUrl() + "/app-passwords",
+                token.accessToken(), "application/json", "{\"name\":\"" + name + "\"}");
+        assertEquals(201, reply.status(), reply.toString());
+        return reply.json().path("password").asText();
+    }
+
+    private static String adminUrl(KeycloakNode node) {
+        return node.baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/app-passwords/users/" + userId;
+    }
+
+    private static JsonNode list(KeycloakNode node) throws Exception {
+        AppPasswordApi.Reply reply = AppPasswordApi.send("GET", adminUrl(node),
+                node.admin().tokenManager().getAccessTokenString(), null, null);
+        assertEquals(200, reply.status(), reply.toString());
+        return JSON.readTree(reply.body());
+    }
+
+    private static String idOf(KeycloakNode node, String name) throws Exception {
+        for (JsonNode p : list(node)) {
+            if (name.equals(p.path("name").asText())) {
+                return p.path("id").asText();
+            }
+        }
+        throw new AssertionError("no app password " + name + " on " + node.name());
+    }
+
+    private static List<String> names(KeycloakNode node) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode p : list(node)) {
+            names.add(p.path("id").asText() + " " + p.path("name").asText() + " " + p.path("createdAt").asText());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static TokenClient.Response login(KeycloakNode node, String appPassword) {
+        return node.tokens().passwordGrant(MAIL, MAIL_SECRET, user, appPassword);
+    }
+
+    private static void assertWrong(TokenClient.Response r) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_grant", r.error(), r.toString());
+    }
+
+    /**
+     * Within {@value #PROPAGATION_MS} ms of the change, or already in the first login sent after it (on
+     * this loaded machine one login can take longer than that by itself).
+     */
+    private static void assertPropagated(Wait wait) {
+        assertTrue(wait.attempts() == 1 || wait.ms() < PROPAGATION_MS, "took " + wait);
+    }
+
+    /** How long a change took to show on a node, and in how many logins (the last one showed it). */
+    record Wait(long ms, int attempts) {
+        @Override
+        public String toString() {
+            return ms + " ms (" + attempts + (attempts == 1 ? " login)" : " logins)");
+        }
+    }
+
+    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<TokenClient.Response> done) {
+        return awaitOn(node, appPassword, done, 30_000);
+    }
+
+    /** Logs in on {@code node} until the answer satisfies {@code done}; fails after {@code maxMs}. */
+    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<TokenClient.Response> done,
+                                long maxMs) {
+        long start = System.nanoTime();
+        TokenClient.Response last = null;
+        int attempts = 0;
+        while (ms(System.nanoTime() - start) < maxMs) {
+            attempts++;
+            try {
+                last = login(node, appPassword);
+                if (done.test(last)) {
+                    return new Wait(ms(System.nanoTime() - start), attempts);
+                }
+            } catch (RuntimeException connectionTrouble) {
+                last = new TokenClient.Response(-1, connectionTrouble.toString(),
+                        MissingNode.getInstance());
+            }
+        }
+        throw new AssertionError("no change on " + node.name() + " in " + maxMs + " ms; last answer " + last
+);
+    }
+
+    /** Whether the node's log, from byte {@code offset} on, shows Infinispan's cluster view with two members. */
+    private static boolean clusterOfTwo(KeycloakNode node, long offset) throws IOException {
+        byte[] all = Files.readAllBytes(node.logFile());
+        String since = new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        return since.lines().anyMatch(l -> l.contains("ISPN000094") && l.contains("(2)"));
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static double s(long nanos) {
+        return nanos / 1e9;
+    }
+}
