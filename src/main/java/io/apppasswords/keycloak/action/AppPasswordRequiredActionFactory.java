@@ -7,12 +7,10 @@ import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionConfigModel;
-import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.userprofile.ValidationException;
 import org.keycloak.validate.ValidationError;
@@ -28,29 +26,6 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
     public static final String PROVIDER_ID = AppPasswordCredentialModel.TYPE;
 
     private static final RequiredActionProvider SINGLETON = new AppPasswordRequiredAction();
-
-    /**
-     * Seconds since the last login within which a user may create an app password: the action's
-     * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).
-     * Used where no authentication session exists to ask (the REST API).
-     */
-    public static int maxAuthAge(RealmModel realm) {
-        RequiredActionProviderModel action = realm.getRequiredActionProvidersStream()
-                .filter(a -> PROVIDER_ID.equals(a.getProviderId()))
-                .findFirst().orElse(null);
-        RequiredActionConfigModel config = action == null ? null : realm.getRequiredActionConfigByAlias(action.getAlias());
-        if (config != null && config.containsConfigKey(Constants.MAX_AUTH_AGE_KEY)) {
-            try {
-                int seconds = RequiredActionFactory.parseMaxAuthAge(config);
-                if (seconds >= 0) {
-                    return seconds;
-                }
-            } catch (NumberFormatException ignored) {
-                // validateConfig refuses such values; fall back to the default like Keycloak does
-            }
-        }
-        return Constants.KC_ACTION_MAX_AGE;
-    }
 
     @Override
     public String getId() {

@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.policy;
 import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -40,6 +41,26 @@ public final class AppPasswordPolicies {
     /** The realm's policy: the {@code app-password} required action's config, defaults where unset. */
     public static AppPasswordPolicy of(RealmModel realm) {
         return AppPasswordPolicy.parse(config(realm));
+    }
+
+    /**
+     * Seconds since the last login within which a user may create an app password: the action's
+     * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).
+     * Used where no authentication session exists to ask (the REST API).
+     */
+    public static int maxAuthAge(RealmModel realm) {
+        String value = config(realm).get(Constants.MAX_AUTH_AGE_KEY);
+        if (value != null) {
+            try {
+                int seconds = Integer.parseInt(value);
+                if (seconds >= 0) {
+                    return seconds;
+                }
+            } catch (NumberFormatException ignored) {
+                // validateConfig refuses such values; fall back to the default like Keycloak does
+            }
+        }
+        return Constants.KC_ACTION_MAX_AGE;
     }
 
     static Map<String, String> config(RealmModel realm) {

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.apppasswords.keycloak.AppPasswordDetails;
 import io.apppasswords.keycloak.AppPasswordEvents;
-import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.notification.AppPasswordMailer;
+import io.apppasswords.keycloak.policy.AppPasswordPolicies;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -233,7 +233,7 @@ public class AppPasswordResource {
             String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
             authTime = note != null ? Long.valueOf(note) : Long.valueOf(userSession.getStarted());
         }
-        int maxAge = AppPasswordRequiredActionFactory.maxAuthAge(realm);
+        int maxAge = AppPasswordPolicies.maxAuthAge(realm);
         if (authTime == null || authTime + maxAge < Time.currentTime()) {
             throw forbidden("reauthentication_required",
                     "Creating an app password requires a login within the last " + maxAge + " seconds.");
