@@ -20,13 +20,11 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Direct-grant step that accepts one of the user's app passwords in the {@code password} parameter.
@@ -41,9 +39,6 @@ import java.util.Set;
  * (and counts the failure once, if the value is wrong there too).
  */
 public class AppPasswordAuthenticator implements Authenticator {
-
-    /** Keycloak's own category for failures its brute-force protector counts (ours would be ignored). */
-    private static final Set<String> BRUTE_FORCE_CATEGORY = Set.of(PasswordCredentialModel.TYPE);
 
     /** Keycloak's column size for user names and e-mail addresses. */
     static final int MAX_USERNAME_LENGTH = 255;
@@ -135,11 +130,9 @@ public class AppPasswordAuthenticator implements Authenticator {
             context.attempted();
             return;
         }
-        RealmModel realm = context.getRealm();
-        if (realm.isBruteForceProtected()) {
-            context.getProtector().failedLogin(realm, user, context.getConnection(),
-                    context.getSession().getContext().getUri(), BRUTE_FORCE_CATEGORY);
-        }
+        // The flow counts a failed step against the user it names (our factory's category is "password"):
+        // naming the user only here leaves the other refusals uncounted, as Keycloak's username step does.
+        context.setUser(user);
         context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
         invalidCredentials(context);
     }
