@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.policy;
 import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -73,7 +74,7 @@ public final class AppPasswordPolicies {
 
     /** Who-may-create and second-factor checks for {@code user}; throws the refusal. */
     public static void checkMayCreate(KeycloakSession session, RealmModel realm, UserModel user, AppPasswordPolicy policy) {
-        policy.checkMayCreate(path -> isMember(session, realm, user, path), role -> hasRole(session, realm, user, role),
+        policy.checkMayCreate(path -> isMember(session, realm, user, path), role -> hasRole(realm, user, role),
                 hasSecondFactor(user));
     }
 
@@ -89,7 +90,7 @@ public final class AppPasswordPolicies {
         List<Map.Entry<String, String>> problems = new ArrayList<>();
         policy.allowedGroups().stream().filter(p -> KeycloakModelUtils.findGroupByPath(session, realm, p) == null)
                 .forEach(p -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_GROUPS, "no group with path " + p)));
-        policy.allowedRoles().stream().filter(r -> KeycloakModelUtils.getRoleFromString(session, realm, r) == null)
+        policy.allowedRoles().stream().filter(r -> findRole(realm, r) == null)
                 .forEach(r -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_ROLES, "no role " + r)));
         policy.allowedClients().stream().filter(c -> realm.getClientByClientId(c) == null)
                 .forEach(c -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_CLIENTS, "no client " + c)));
@@ -101,9 +102,23 @@ public final class AppPasswordPolicies {
         return group != null && user.isMemberOf(group);
     }
 
-    private static boolean hasRole(KeycloakSession session, RealmModel realm, UserModel user, String name) {
-        RoleModel role = KeycloakModelUtils.getRoleFromString(session, realm, name);
+    private static boolean hasRole(RealmModel realm, UserModel user, String name) {
+        RoleModel role = findRole(realm, name);
         return role != null && user.hasRole(role);
+    }
+
+    /**
+     * A client role as {@code client-id.role}, split at the last dot that follows an existing client id (client
+     * ids may contain dots), else a realm role. Keycloak's own parser changed signature between 26.x lines.
+     */
+    static RoleModel findRole(RealmModel realm, String name) {
+        for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+            ClientModel client = realm.getClientByClientId(name.substring(0, dot));
+            if (client != null) {
+                return client.getRole(name.substring(dot + 1));
+            }
+        }
+        return realm.getRole(name);
     }
 
     private static List<ProviderConfigProperty> config() {
