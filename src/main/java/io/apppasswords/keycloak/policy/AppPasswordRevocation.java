@@ -27,24 +27,28 @@ public final class AppPasswordRevocation {
         AppPasswordCredentialProvider provider = AppPasswordCredentialProvider.of(session);
         List<AppPasswordCredentialModel> all = provider.list(user).toList();
         int revoked = 0;
+        ClientConnection connection = session.getContext().getConnection();
+        String ipAddress = connection == null ? null : connection.getRemoteHost();
         for (AppPasswordCredentialModel credential : all) {
-            if (revoke(session, realm, user, credential, reason)) {
+            if (revoke(session, realm, user, credential, reason, ipAddress)) {
                 revoked++;
             }
         }
         return revoked;
     }
 
-    /** Deletes one app password; false if it was already gone. */
+    /**
+     * Deletes one app password; false if it was already gone. {@code ipAddress} is null outside a request:
+     * before 26.7 Keycloak throws when a timer task asks its context for the connection.
+     */
     public static boolean revoke(KeycloakSession session, RealmModel realm, UserModel user,
-                                 AppPasswordCredentialModel credential, String reason) {
+                                 AppPasswordCredentialModel credential, String reason, String ipAddress) {
         if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
             return false;
         }
         EventBuilder event = new EventBuilder(realm, session).user(user).detail(Details.REASON, reason);
-        ClientConnection connection = session.getContext().getConnection();
-        if (connection != null) {
-            event.ipAddress(connection.getRemoteHost());
+        if (ipAddress != null) {
+            event.ipAddress(ipAddress);
         }
         AppPasswordEvents.removed(event, credential);
         return true;

@@ -108,7 +108,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
         UserModel user = session.users().getUserById(realm, (String) row[1]);
         CredentialModel stored = user == null ? null : user.credentialManager().getStoredCredentialById((String) row[0]);
         return stored != null && AppPasswordRevocation.revoke(session, realm, user,
-                AppPasswordCredentialModel.from(stored), AppPasswordRevocation.REASON_EXPIRED);
+                AppPasswordCredentialModel.from(stored), AppPasswordRevocation.REASON_EXPIRED, null);
     }
 
     private static Long expiresAt(String credentialData) {

@@ -51,7 +51,7 @@ public class RevocationEventListener implements EventListenerProvider {
                 || type == EventType.UPDATE_CREDENTIAL && PasswordCredentialModel.TYPE.equals(credentialType)) {
             passwordChanged(event.getRealmId(), event.getUserId());
         } else if (type == EventType.REMOVE_TOTP
-                || type == EventType.REMOVE_CREDENTIAL && AppPasswordPolicies.SECOND_FACTOR_TYPES.contains(credentialType)) {
+                || type == EventType.REMOVE_CREDENTIAL && isSecondFactor(credentialType)) {
             secondFactorRemoved(event.getRealmId(), event.getUserId());
         }
     }
@@ -68,10 +68,19 @@ public class RevocationEventListener implements EventListenerProvider {
             return;
         }
         Matcher credential = CREDENTIAL.matcher(event.getResourcePath());
-        if (credential.matches()
-                && AppPasswordPolicies.SECOND_FACTOR_TYPES.contains(detail(event.getDetails(), Details.CREDENTIAL_TYPE))) {
+        if (!credential.matches()) {
+            return;
+        }
+        // Keycloak names the removed credential's type from 26.7 on; before, the user's remaining
+        // credentials are checked after every removal.
+        String removedType = detail(event.getDetails(), Details.CREDENTIAL_TYPE);
+        if (removedType == null || isSecondFactor(removedType)) {
             secondFactorRemoved(event.getRealmId(), credential.group(1));
         }
+    }
+
+    private static boolean isSecondFactor(String credentialType) {
+        return credentialType != null && AppPasswordPolicies.SECOND_FACTOR_TYPES.contains(credentialType);
     }
 
     private void passwordChanged(String realmId, String userId) {
