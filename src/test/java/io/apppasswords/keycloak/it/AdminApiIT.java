@@ -216,8 +216,10 @@ class AdminApiIT {
         AdminEventRepresentation removal = adminEvents(userId).stream().filter(e -> ("users/" + userId + "/credentials/" + stored.getId()).equals(e.getResourcePath()))
                 .findFirst().orElseThrow(() -> new AssertionError("no admin event for the stock removal"));
         assertEquals("ACTION", removal.getOperationType());
-        assertEquals("app-password", removal.getDetails().get("credential_type"));
-        assertEquals("Thunderbird", removal.getDetails().get("credential_user_label"));
+        if (KeycloakServer.get().isAtLeast(26, 7)) { // earlier lines send this admin event without details
+            assertEquals("app-password", removal.getDetails().get("credential_type"));
+            assertEquals("Thunderbird", removal.getDetails().get("credential_user_label"));
+        }
         assertNull(removal.getError());
     }
 

@@ -83,8 +83,13 @@ class EventsIT {
         assertCredentialEvent(only(username, "REMOVE_CREDENTIAL", adminApi), "Admin API", true);
         assertCredentialEvent(only(username, "REMOVE_CREDENTIAL", all1), "Admin all 1", true);
         assertCredentialEvent(only(username, "REMOVE_CREDENTIAL", all2), "Admin all 2", true);
-        assertCredentialEvent(only(username, "REMOVE_CREDENTIAL", adminConsole), "Admin console", true);
-        assertEquals(6, events(username, "REMOVE_CREDENTIAL").size(), "exactly one event per deletion");
+        if (server.isAtLeast(26, 7)) {
+            assertCredentialEvent(only(username, "REMOVE_CREDENTIAL", adminConsole), "Admin console", true);
+            assertEquals(6, events(username, "REMOVE_CREDENTIAL").size(), "exactly one event per deletion");
+        } else {
+            // before 26.7 Keycloak's admin event for that path does not say what kind of credential it removed
+            assertEquals(5, events(username, "REMOVE_CREDENTIAL").size(), "one event per deletion but the admin console's");
+        }
     }
 
     private static List<EventRepresentation> events(String username, String type) {

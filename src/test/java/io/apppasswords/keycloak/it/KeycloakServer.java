@@ -149,6 +149,13 @@ public final class KeycloakServer {
         return admin;
     }
 
+    /** Whether the running Keycloak is release {@code major.minor} or later, as its server info reports. */
+    public boolean isAtLeast(int major, int minor) {
+        String[] parts = admin().serverInfo().getInfo().getSystemInfo().getVersion().split("[.-]");
+        int actualMajor = Integer.parseInt(parts[0]);
+        return actualMajor > major || actualMajor == major && Integer.parseInt(parts[1]) >= minor;
+    }
+
     /** The last {@code lines} lines of the server log (for failure messages). */
     public String logTail(int lines) {
         return tail(log, lines);

@@ -54,7 +54,8 @@ class ServerSmokeIT {
         TokenClient tokens = TokenClient.demo();
 
         TokenClient.Response withoutOtp = tokens.passwordGrant("demo-cli", null, "alice", "alice-password");
-        assertEquals(400, withoutOtp.status(), withoutOtp.toString()); // Keycloak 26 answers 400 invalid_grant
+        // from 26.6 on Keycloak answers 400 invalid_grant; 26.4 and 26.5 answer 401 with the same body
+        assertEquals(server.isAtLeast(26, 6) ? 400 : 401, withoutOtp.status(), withoutOtp.toString());
         assertEquals("invalid_grant", withoutOtp.error());
 
         TokenClient.Response ok = tokens.passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
