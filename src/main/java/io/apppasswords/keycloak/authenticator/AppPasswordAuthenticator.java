@@ -3,6 +3,8 @@ package io.apppasswords.keycloak.authenticator;
 import io.apppasswords.keycloak.AppPasswordDetails;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.policy.AppPasswordPolicies;
+import io.apppasswords.keycloak.policy.AppPasswordRevocation;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -102,6 +104,15 @@ public class AppPasswordAuthenticator implements Authenticator {
         AppPasswordCredentialModel credential = match.get();
         event.detail(Details.CREDENTIAL_ID, credential.getId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel());
+        if (AppPasswordRevocation.predatesPassword(user, credential)
+                && AppPasswordPolicies.of(context.getRealm()).revokeOnPasswordChange()) {
+            // the password changed on a path that sent no event we could act on: revoke it now
+            AppPasswordRevocation.revoke(context.getSession(), context.getRealm(), user, credential,
+                    AppPasswordRevocation.REASON_PASSWORD_CHANGED, context.getConnection().getRemoteHost());
+            event.detail(Details.REASON, AppPasswordRevocation.REASON_PASSWORD_CHANGED);
+            noMatch(context, user);
+            return;
+        }
         if (!credential.allowsClient(clientId)) {
             // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
             event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);

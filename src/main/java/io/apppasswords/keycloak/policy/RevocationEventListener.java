@@ -27,9 +27,10 @@ public class RevocationEventListener implements EventListenerProvider {
 
     private static final Logger LOG = Logger.getLogger(RevocationEventListener.class);
 
-    /** {@code users/{id}/reset-password} and {@code users/{id}/credentials/{credentialId}}, relative to the realm. */
+    /** Admin event resource paths, relative to the realm. */
     private static final Pattern RESET_PASSWORD = Pattern.compile("users/([^/]+)/reset-password");
     private static final Pattern CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/[^/]+");
+    private static final Pattern USER = Pattern.compile("users/([^/]+)");
 
     private final KeycloakSession session;
 
@@ -58,8 +59,16 @@ public class RevocationEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getError() != null || event.getResourceType() != ResourceType.USER
-                || event.getOperationType() != OperationType.ACTION || event.getResourcePath() == null) {
+        if (event.getError() != null || event.getResourceType() != ResourceType.USER || event.getResourcePath() == null) {
+            return;
+        }
+        Matcher user = USER.matcher(event.getResourcePath());
+        if (event.getOperationType() == OperationType.UPDATE && user.matches()) {
+            // a full update may carry a new password and says nothing about it: compare dates
+            passwordMaybeChanged(event.getRealmId(), user.group(1));
+            return;
+        }
+        if (event.getOperationType() != OperationType.ACTION) {
             return;
         }
         Matcher reset = RESET_PASSWORD.matcher(event.getResourcePath());
@@ -92,6 +101,15 @@ public class RevocationEventListener implements EventListenerProvider {
         if (user != null) {
             int revoked = AppPasswordRevocation.revokeAll(session, realm, user, AppPasswordRevocation.REASON_PASSWORD_CHANGED);
             LOG.debugf("password of user %s changed: %d app passwords revoked", userId, revoked);
+        }
+    }
+
+    private void passwordMaybeChanged(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            int revoked = AppPasswordRevocation.revokeOlderThanPassword(session, realm, user);
+            LOG.debugf("user %s updated by an admin: %d app passwords older than the password revoked", userId, revoked);
         }
     }
 

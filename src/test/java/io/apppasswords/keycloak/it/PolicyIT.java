@@ -8,6 +8,7 @@ import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,15 @@ class PolicyIT {
 
     private static AppPasswordApi.Reply create(String token, String json) {
         return AppPasswordApi.createJson(token, json);
+    }
+
+    /** A permanent password, as an admin sets it. */
+    private static CredentialRepresentation password(String value) {
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue(value);
+        password.setTemporary(false);
+        return password;
     }
 
     private static TokenClient.Response mail(String username, String secret) {
@@ -306,17 +316,55 @@ class PolicyIT {
         String username = Users.create("adminreset");
         String secret = Users.createAppPassword(username, "Mail");
         Users.createAppPassword(username, "Phone");
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue("another-password-2");
-        password.setTemporary(false);
-        Users.get(username).resetPassword(password);
+        Users.get(username).resetPassword(password("another-password-2"));
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
                 Users.id(username), null, null, null, 0, 10);
         assertEquals(2, removed.stream().filter(e -> "password changed".equals(e.getDetails().get("reason"))).count(),
                 removed.toString());
+    }
+
+    @Test
+    void aPasswordSetInAnAdminsFullUserUpdateRevokesThem() {
+        String username = Users.create("adminput");
+        String secret = Users.createAppPassword(username, "Mail");
+        UserRepresentation user = Users.get(username).toRepresentation();
+        user.setCredentials(List.of(password("another-password-6")));
+        Users.get(username).update(user); // PUT users/{id}: Keycloak sends no password event for it
+        assertTrue(Users.appPasswords(username).isEmpty());
+        assertFalse(mail(username, secret).ok());
+
+        // an update without a new password keeps them
+        AppPasswordApi.Reply kept = AppPasswordApi.create(Users.accountToken(username, "another-password-6"), "Phone");
+        assertEquals(201, kept.status(), kept.toString());
+        UserRepresentation renamed = Users.get(username).toRepresentation();
+        renamed.setFirstName("Renamed");
+        Users.get(username).update(renamed);
+        assertTrue(mail(username, kept.json().path("password").asText()).ok());
+    }
+
+    @Test
+    void anAppPasswordOlderThanThePasswordIsRefusedAtLoginWhenRevocationIsOn() {
+        // a change the extension does not act on at the time (revocation off then), like any path without an event
+        Policy.demoWith(Map.of("revokeOnPasswordChange", "false"));
+        String username = Users.create("olderthan");
+        String secret = Users.createAppPassword(username, "Mail");
+        Users.get(username).resetPassword(password("another-password-7"));
+        assertTrue(mail(username, secret).ok());
+
+        Policy.reset(); // revocation on: the login compares the dates
+        TokenClient.Response refused = mail(username, secret);
+        assertEquals(400, refused.status(), refused.toString());
+        assertEquals("invalid_grant", refused.error());
+        assertTrue(Users.appPasswords(username).isEmpty());
+        List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
+                Users.id(username), null, null, null, 0, 10);
+        assertEquals(1, removed.stream().filter(e -> "password changed".equals(e.getDetails().get("reason"))).count(),
+                removed.toString());
+        AppPasswordApi.Reply fresh = AppPasswordApi.create(Users.accountToken(username, "another-password-7"), "Mail again");
+        assertEquals(201, fresh.status(), fresh.toString());
+        assertTrue(mail(username, fresh.json().path("password").asText()).ok());
     }
 
     @Test
@@ -334,11 +382,7 @@ class PolicyIT {
         String username = Users.create("keep");
         String secret = Users.createAppPassword(username, "Mail");
         changeOwnPassword(username, Users.PASSWORD, "changed-password-4");
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue("another-password-5");
-        password.setTemporary(false);
-        Users.get(username).resetPassword(password);
+        Users.get(username).resetPassword(password("another-password-5"));
         assertEquals(1, Users.appPasswords(username).size());
         assertTrue(mail(username, secret).ok());
     }
