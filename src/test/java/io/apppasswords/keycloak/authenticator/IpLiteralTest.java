@@ -16,6 +16,17 @@ class IpLiteralTest {
     }
 
     @Test
+    void dropsThePortDovecotAppends() {
+        assertEquals("203.0.113.7", IpLiteral.parse("203.0.113.7:51234"));
+        assertEquals("2001:db8:0:0:0:0:0:7", IpLiteral.parse("[2001:db8::7]:51234"));
+        assertNull(IpLiteral.parse("example.com:143"));
+        assertNull(IpLiteral.parse("203.0.113.7:"));
+        assertNull(IpLiteral.parse("203.0.113.7:123456"));
+        assertNull(IpLiteral.parse("[example.com]:143"));
+        assertNull(IpLiteral.parse("[203.0.113.7:143"));
+    }
+
+    @Test
     void refusesEverythingElseWithoutLookingItUp() {
         assertNull(IpLiteral.parse(null));
         assertNull(IpLiteral.parse(""));

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 
@@ -26,17 +23,14 @@ import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
 import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
 import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Last use of an app password: written once per interval, with the end user's IP when a trusted mail server forwards it. */
 class LastUseIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String FLOW = "app passwords only";
     private static final String HEADER = "X-Dovecot-Auth-Remote";
     private static KeycloakServer server;
-    private String configId;
     private String publicClientUuid;
 
     @BeforeAll
@@ -46,7 +40,6 @@ class LastUseIT {
 
     @AfterEach
     void cleanUp() {
-        removeConfig();
         if (publicClientUuid != null) {
             Users.realm().clients().get(publicClientUuid).remove();
             publicClientUuid = null;
@@ -77,35 +70,37 @@ class LastUseIT {
     @Test
     void theForwardedIpIsTakenOnlyFromATrustedConfidentialClientAndOnlyIfItIsAnIp() throws Exception {
         String publicClient = publicMailClient();
-        configure(Map.of("lastUseIntervalSeconds", "0", "trustedForwarderClients", MAIL + "##" + publicClient));
         String username = Users.create("forwarded");
         String secret = Users.createAppPassword(username, "Mail");
+        try (var step = AppPasswordStep.configure(
+                Map.of("lastUseIntervalSeconds", "0", "trustedForwarderClients", MAIL + "##" + publicClient))) {
+            assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "203.0.113.7").ok());
+            assertEquals("203.0.113.7", lastUse(username).path("lastUsedIp").asText());
 
-        assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "203.0.113.7").ok());
-        assertEquals("203.0.113.7", lastUse(username).path("lastUsedIp").asText());
+            assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "2001:db8::7").ok());
+            assertEquals("2001:db8:0:0:0:0:0:7", lastUse(username).path("lastUsedIp").asText());
 
-        assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "2001:db8::7").ok());
-        assertEquals("2001:db8:0:0:0:0:0:7", lastUse(username).path("lastUsedIp").asText());
+            assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "evil.example.com").ok());
+            assertEquals("127.0.0.1", lastUse(username).path("lastUsedIp").asText(), "not an IP literal: ignored");
 
-        assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "evil.example.com").ok());
-        assertEquals("127.0.0.1", lastUse(username).path("lastUsedIp").asText(), "not an IP literal: ignored");
-
-        // Listed, but public: anyone can send the header as this client, so it is ignored.
-        assertTrue(grant(publicClient, null, username, secret, "198.51.100.9").ok());
-        JsonNode viaPublic = lastUse(username);
-        assertEquals(publicClient, viaPublic.path("lastUsedClient").asText());
-        assertEquals("127.0.0.1", viaPublic.path("lastUsedIp").asText());
-
-        configure(Map.of("lastUseIntervalSeconds", "0", "trustedForwarderClients", MIXED));
-        assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "203.0.113.8").ok());
-        JsonNode untrusted = lastUse(username);
-        assertEquals(MAIL, untrusted.path("lastUsedClient").asText());
-        assertEquals("127.0.0.1", untrusted.path("lastUsedIp").asText(), "mail-server is no longer trusted");
+            // Listed, but public: anyone can send the header as this client, so it is ignored.
+            assertTrue(grant(publicClient, null, username, secret, "198.51.100.9").ok());
+            JsonNode viaPublic = lastUse(username);
+            assertEquals(publicClient, viaPublic.path("lastUsedClient").asText());
+            assertEquals("127.0.0.1", viaPublic.path("lastUsedIp").asText());
+        }
+        try (var step = AppPasswordStep.configure(Map.of("lastUseIntervalSeconds", "0", "trustedForwarderClients", MIXED))) {
+            assertTrue(grant(MAIL, MAIL_SECRET, username, secret, "203.0.113.8").ok());
+            JsonNode untrusted = lastUse(username);
+            assertEquals(MAIL, untrusted.path("lastUsedClient").asText());
+            assertEquals("127.0.0.1", untrusted.path("lastUsedIp").asText(), "mail-server is no longer trusted");
+        }
     }
 
     /** A public client whose direct grant runs the "app passwords only" flow, removed after the test. */
     private String publicMailClient() {
-        String flowId = flows().getFlows().stream().filter(f -> FLOW.equals(f.getAlias())).findFirst().orElseThrow().getId();
+        String flowId = AppPasswordStep.flows().getFlows().stream()
+                .filter(f -> AppPasswordStep.FLOW.equals(f.getAlias())).findFirst().orElseThrow().getId();
         ClientRepresentation client = new ClientRepresentation();
         client.setClientId("public-mail-" + System.nanoTime());
         client.setPublicClient(true);
@@ -120,36 +115,8 @@ class LastUseIT {
         return client.getClientId();
     }
 
-    private void removeConfig() {
-        if (configId != null) {
-            flows().removeAuthenticatorConfig(configId);
-            configId = null;
-        }
-    }
-
     private static JsonNode lastUse(String username) throws IOException {
         return JSON.readTree(Users.appPasswords(username).get(0).getCredentialData());
-    }
-
-    private static AuthenticationManagementResource flows() {
-        return Users.realm().flows();
-    }
-
-    /** Sets the config of the app-password step of the "app passwords only" flow (mail-server's). */
-    private void configure(Map<String, String> config) {
-        removeConfig();
-        AuthenticationExecutionInfoRepresentation step = flows().getExecutions(FLOW).stream()
-                .filter(e -> "direct-grant-validate-app-password".equals(e.getProviderId()))
-                .findFirst().orElseThrow();
-        AuthenticatorConfigRepresentation rep = new AuthenticatorConfigRepresentation();
-        rep.setAlias("app-password-test-" + System.nanoTime());
-        rep.setConfig(config);
-        try (var response = flows().newExecutionConfig(step.getId(), rep)) {
-            assertEquals(201, response.getStatus());
-            String location = response.getLocation().toString();
-            configId = location.substring(location.lastIndexOf('/') + 1);
-        }
-        assertNotNull(configId);
     }
 
     /** A password grant as Dovecot sends it, with the end user's address in its header when given. */

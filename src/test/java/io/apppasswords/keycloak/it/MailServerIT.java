@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.CredentialRepresentation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -113,6 +114,20 @@ class MailServerIT {
             assertSelectsInbox(store);
         }
         assertTrue(servers.dovecotLog().contains("user=<" + user.name() + ">"), "Dovecot logged the login");
+    }
+
+    /** Dovecot forwards the mail app's address (send_auth_headers); the demo realm trusts mail-server for it. */
+    @Test
+    void lastUseRecordsTheMailAppsAddressNotDovecots() throws Exception {
+        MailUser user = MailUser.create("fromip");
+        Imap imap = Imap.loginCommand();
+        imap.props.put("mail.imap.localaddress", "127.0.0.2"); // Dovecot itself calls Keycloak from 127.0.0.1
+        try (Store store = imap.connect(user.name(), user.appPassword())) {
+            assertSelectsInbox(store);
+        }
+        JsonNode lastUse = JSON.readTree(Users.appPasswords(user.name()).get(0).getCredentialData());
+        assertEquals("127.0.0.2", lastUse.path("lastUsedIp").asText(), lastUse.toString());
+        assertEquals(CoreAppPasswordIT.MAIL, lastUse.path("lastUsedClient").asText());
     }
 
     /** Item 2: the main password (with or without the OTP code glued on) and unknown users get one answer. */
