@@ -15,12 +15,15 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.theme.Theme;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -280,7 +283,8 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
         info.add(property("appPasswordLastUsed", data.getLastUsedAt() == null ? "-" : lastUse(data)));
         info.add(property("appPasswordExpires",
                 data.getExpiresAt() == null ? "-" : DISPLAY_TIME.format(Instant.ofEpochMilli(data.getExpiresAt()))));
-        info.add(property("appPasswordClients", data.getClients() == null ? "*" : String.join(", ", data.getClients())));
+        info.add(property("appPasswordClients",
+                data.getClients() == null ? accountMessage("appPasswordClientsAny") : String.join(", ", data.getClients())));
         metadata.setInfoProperties(info);
         if (credential.isExpired(Time.currentTimeMillis())) {
             metadata.setWarningMessageTitle("appPasswordExpiredTitle");
@@ -298,6 +302,20 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
             text.append(", ").append(data.getLastUsedClient());
         }
         return text.toString();
+    }
+
+    /**
+     * A message in the user's language: the account console shows a property's value as it comes, so a
+     * value that is a word, not a name or a date, is translated here.
+     */
+    private String accountMessage(String key) {
+        try {
+            RealmModel realm = session.getContext().getRealm();
+            Locale locale = session.getContext().resolveLocale(null);
+            return session.theme().getTheme(Theme.Type.ACCOUNT).getEnhancedMessages(realm, locale).getProperty(key, key);
+        } catch (IOException e) {
+            return key;
+        }
     }
 
     private static CredentialMetadata.LocalizedMessage property(String key, String value) {

@@ -79,7 +79,7 @@ class AccountConsoleIT {
             assertFalse(phoneRow.contains("Expired"), phoneRow);
             String oldRow = chromium.text(chromium.find("#cred-" + idOf(username, "Old tablet")));
             assertTrue(oldRow.contains("Expired"), "the expired warning: " + oldRow);
-            assertTrue(oldRow.contains("Last used\n-") && oldRow.contains("Allowed clients\n*"), oldRow);
+            assertTrue(oldRow.contains("Last used\n-") && oldRow.contains("Allowed clients\nAny app"), oldRow);
             chromium.screenshot(shots.resolve("account-console-signing-in.png"));
 
             // Set up: the required action's pages, then back to Signing in.
@@ -98,7 +98,7 @@ class AccountConsoleIT {
             String id = idOf(username, "Thunderbird laptop");
             String row = chromium.text(chromium.find("#cred-" + id));
             assertTrue(row.contains("Thunderbird laptop") && row.contains("Last used\n-") && row.contains("Expires\n-")
-                    && row.contains("Allowed clients\n*"), row);
+                    && row.contains("Allowed clients\nAny app"), row);
             assertTrue(mail(username, secret), "the new app password works on the mail server");
             chromium.scrollIntoView(chromium.find("#cred-" + id));
             chromium.screenshot(shots.resolve("account-console-created.png"));
