@@ -2,7 +2,7 @@
 # Login benchmark: builds the extension if needed, starts ONE Keycloak 26.7.3 (H2, start-dev, 127.0.0.1)
 # with it, seeds users and app passwords, measures the grants side by side with wrk, counts sessions and
 # SQL writes (a second, SQL-logging start), and prints a table with the targets of issue #5.
-#   bench/run.sh                       # everything, about 8 minutes
+#   bench/run.sh                       # everything (5 rounds), about 15 minutes
 #   bench/run.sh -Dbench.duration=5    # any -D option of LoginBenchmark (see its Javadoc)
 # The report is also written to target/bench/results.md. Not part of CI.
 set -euo pipefail

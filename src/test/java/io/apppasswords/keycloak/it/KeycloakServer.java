@@ -199,6 +199,9 @@ public final class KeycloakServer {
      * life of this JVM and refuse to start when another run holds it.
      */
     private void lockHome() throws IOException {
+        if (homeLock != null && homeLock.isValid()) {
+            return; // this JVM holds it already: a restart (startNew) of the same distribution
+        }
         FileChannel channel = FileChannel.open(home.resolve(".harness.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
