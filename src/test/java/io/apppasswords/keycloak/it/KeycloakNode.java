@@ -8,13 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +63,7 @@ public final class KeycloakNode implements AutoCloseable {
         // ports when that is taken, so only the transport's port must be free.
         this.clusterPort = KeycloakServer.freePort();
         try {
-            deleteTree(home);
+            KeycloakServer.deleteTree(home);
             Files.deleteIfExists(log);
             copyTree(template, home, Set.of("data"));
         } catch (IOException e) {
@@ -85,7 +83,7 @@ public final class KeycloakNode implements AutoCloseable {
                     && Files.isRegularFile(installed) && Files.mismatch(jar, installed) == -1L) {
                 return target; // built from this dist for this very JAR by an earlier run: saves minutes
             }
-            deleteTree(target);
+            KeycloakServer.deleteTree(target);
             copyTree(dist, target, Set.of("data", "providers", ".harness.lock"));
             Files.createDirectories(target.resolve("providers"));
             Files.copy(jar, installed, StandardCopyOption.REPLACE_EXISTING);
@@ -105,7 +103,7 @@ public final class KeycloakNode implements AutoCloseable {
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException("kc.sh build failed (" + p.exitValue() + "); see " + log
-                        + ":\n" + tail(log, 30));
+                        + ":\n" + KeycloakServer.tail(log, 30));
             }
             Files.writeString(done, dist.toAbsolutePath().toString());
         } catch (IOException e) {
@@ -169,15 +167,8 @@ public final class KeycloakNode implements AutoCloseable {
             kc.add("--import-realm");
             prepareImport();
         }
-        // The watchdog of KeycloakServer: when this JVM goes away (even by SIGKILL) our stdin pipe closes
-        // and the shell sends TERM to Keycloak (kc.sh execs the JVM, so $kc is Keycloak itself).
-        String watchdog = "exec 3<&0 </dev/null\n"
-                + "\"$@\" 3<&- &\n"
-                + "kc=$!\n"
-                + "( cat <&3 >/dev/null; kill -TERM $kc 2>/dev/null ) &\n"
-                + "exec 3<&-\n"
-                + "wait $kc\n";
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", watchdog, "keycloak-node-watchdog"));
+        // KeycloakServer's watchdog: TERM to Keycloak when this JVM goes away, even by SIGKILL
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", KeycloakServer.WATCHDOG, "keycloak-node-watchdog"));
         cmd.addAll(kc);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -286,7 +277,7 @@ public final class KeycloakNode implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; " + log
-                        + ":\n" + tail(log, 60));
+                        + ":\n" + KeycloakServer.tail(log, 60));
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -307,7 +298,7 @@ public final class KeycloakNode implements AutoCloseable {
         }
         stop();
         throw new IllegalStateException(name + " did not serve realm " + KeycloakServer.REALM + "; " + log
-                + ":\n" + tail(log, 60));
+                + ":\n" + KeycloakServer.tail(log, 60));
     }
 
     private void closeAdmin() {
@@ -350,23 +341,4 @@ public final class KeycloakNode implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(could not read " + file + ": " + e + ")";
-        }
-    }
 }

@@ -58,6 +58,16 @@ public final class KeycloakServer {
     public static final String DEMO_REALM_RESOURCE = "/demo-realm.json";
 
     private static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * Runs Keycloak ("$@") as the shell's child; when our stdin pipe closes (this JVM stopped Keycloak or
+     * died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server. KeycloakNode uses it too.
+     */
+    static final String WATCHDOG = "exec 3<&0 </dev/null\n"
+            + "\"$@\" 3<&- &\n"
+            + "kc=$!\n"
+            + "( cat <&3 >/dev/null; kill -TERM $kc 2>/dev/null ) &\n"
+            + "exec 3<&-\n"
+            + "wait $kc\n";
     private static volatile KeycloakServer instance;
     private static Throwable startFailure;
     private static FileLock homeLock;
@@ -269,15 +279,7 @@ public final class KeycloakServer {
         settings.putAll(options);
         List<String> kc = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"));
         settings.forEach((name, value) -> kc.add(name + "=" + value));
-        // A watchdog shell: Keycloak runs as its child, and when our stdin pipe closes (this JVM stopped
-        // Keycloak or died, even by SIGKILL) it sends TERM to kc.sh, which forwards it to the server.
-        String watchdog = "exec 3<&0 </dev/null\n"
-                + "\"$@\" 3<&- &\n"
-                + "kc=$!\n"
-                + "( cat <&3 >/dev/null; kill -TERM $kc 2>/dev/null ) &\n"
-                + "exec 3<&-\n"
-                + "wait $kc\n";
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", watchdog, "keycloak-watchdog"));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "keycloak-watchdog"));
         cmd.addAll(kc);
 
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -447,7 +449,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -458,7 +460,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static String tail(Path file, int lines) {
+    static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
