@@ -1,12 +1,11 @@
 package io.apppasswords.keycloak.action;
 
-import io.apppasswords.keycloak.AppPasswordEvents;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
-import io.apppasswords.keycloak.notification.AppPasswordMailer;
-import io.apppasswords.keycloak.policy.AppPasswordPolicies;
+import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
+import io.apppasswords.keycloak.policy.RealmPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.authentication.CredentialRegistrator;
 import org.keycloak.authentication.InitiatedActionSupport;
@@ -34,10 +33,8 @@ import java.util.Map;
 public class AppPasswordRequiredAction implements RequiredActionProvider, CredentialRegistrator {
 
     static final String CREATE_TEMPLATE = "app-password-create.ftl";
-    static final String CREATED_TEMPLATE = "app-password-created.ftl";
-    static final String FIELD_NAME = "name";
-    static final String FIELD_LIFETIME = "lifetimeDays";
-    static final String FIELD_CLIENTS = "clients";
+    /** The page that shows the new secret, once. */
+    static final String SECRET_TEMPLATE = "app-password-secret.ftl";
     static final String NOTE_CREATED = "app-password.created";
 
     @Override
@@ -57,16 +54,16 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
         if (context.getAuthenticationSession().getAuthNote(NOTE_CREATED) != null) {
-            context.challenge(context.form().createForm(CREATED_TEMPLATE));
+            context.challenge(context.form().createForm(SECRET_TEMPLATE));
             return;
         }
-        AppPasswordPolicy policy = AppPasswordPolicies.of(context.getRealm());
+        AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
         LoginFormsProvider form = createForm(context, policy, null, policy.defaultLifetimeDays(), List.of());
         try {
-            AppPasswordPolicies.checkMayCreate(context.getSession(), context.getRealm(), context.getUser(), policy);
+            appPasswords(context).checkMayCreate(context.getUser());
         } catch (AppPasswordException e) {
             // Said up front, not after the user filled the form in.
-            form.setAttribute("appPasswordDenied", true).setError(e.getMessageKey(), e.getParameters());
+            form.setAttribute("appPasswordDenied", true).setError(e.getError().messageKey(), e.getParameters());
         }
         context.challenge(form.createForm(CREATE_TEMPLATE));
     }
@@ -81,27 +78,26 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         }
 
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String name = form.getFirst(FIELD_NAME);
-        List<String> clients = form.getOrDefault(FIELD_CLIENTS, List.of());
-        AppPasswordPolicy policy = AppPasswordPolicies.of(context.getRealm());
-        Integer lifetime = lifetime(form.getFirst(FIELD_LIFETIME), policy);
-        AppPasswordCredentialProvider.Created created;
+        String name = form.getFirst(AppPasswordError.Field.NAME);
+        List<String> clients = form.getOrDefault(AppPasswordError.Field.CLIENTS, List.of());
+        AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
+        Integer lifetime = lifetime(form.getFirst(AppPasswordError.Field.LIFETIME), policy);
+        AppPasswords.Created created;
         try {
-            if (lifetime == null) {
-                throw new AppPasswordException(FIELD_LIFETIME, AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE,
-                        policy.maxLifetimeDays());
-            }
-            created = AppPasswordCredentialProvider.of(context.getSession()).create(context.getRealm(), context.getUser(),
-                    name, AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis()), clients);
+            created = appPasswords(context).create(context.getUser(), name, () -> {
+                if (lifetime == null) {
+                    throw new AppPasswordException(AppPasswordError.EXPIRY_TOO_LATE, policy.maxLifetimeDays());
+                }
+                return AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis());
+            }, clients, context.getEvent(), authSession.getClient().getClientId());
         } catch (AppPasswordException e) {
-            AppPasswordEvents.refused(context.getEvent(), e);
             LoginFormsProvider page = createForm(context, policy, name,
                     lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients);
-            String field = e.getField() == null ? null : e.getField().equals("expiresAt") ? FIELD_LIFETIME : e.getField();
-            if (field == null) {
-                page.setError(e.getMessageKey(), e.getParameters());
+            AppPasswordError error = e.getError();
+            if (error.field() == null) {
+                page.setError(error.messageKey(), e.getParameters());
             } else {
-                page.addError(new FormMessage(field, e.getMessageKey(), e.getParameters()));
+                page.addError(new FormMessage(error.field(), error.messageKey(), e.getParameters()));
             }
             context.challenge(page.createForm(CREATE_TEMPLATE));
             return;
@@ -109,15 +105,15 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
 
         AppPasswordCredentialModel credential = created.credential();
         authSession.setAuthNote(NOTE_CREATED, credential.getId());
-        AppPasswordEvents.created(context.getEvent(), credential);
-        AppPasswordMailer.created(context.getSession(), context.getRealm(), context.getUser(), credential,
-                authSession.getClient().getClientId());
-
         LoginFormsProvider page = context.form()
                 .setAttribute("appPasswordName", credential.getUserLabel())
                 .setAttribute("appPassword", created.secret())
                 .setAttribute("appPasswordUsername", context.getUser().getUsername());
-        context.challenge(page.createForm(CREATED_TEMPLATE));
+        context.challenge(page.createForm(SECRET_TEMPLATE));
+    }
+
+    private static AppPasswords appPasswords(RequiredActionContext context) {
+        return new AppPasswords(context.getSession(), context.getRealm());
     }
 
     /** The chosen lifetime in days (0 = never), or {@code null} if it is not one the policy allows. */

@@ -2,8 +2,8 @@ package io.apppasswords.keycloak.action;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.policy.AppPasswordPolicies;
-import io.apppasswords.keycloak.policy.AppPasswordPolicy;
+import io.apppasswords.keycloak.policy.PolicyProblem;
+import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -15,7 +15,6 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.userprofile.ValidationException;
 import org.keycloak.validate.ValidationError;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +39,7 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
     /** The realm's app-password policy, which the admin console renders as this action's settings. */
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return AppPasswordPolicies.CONFIG;
+        return RealmPolicy.CONFIG;
     }
 
     /** Refuses a policy with a typo rather than letting it fall back to a default unnoticed. */
@@ -48,13 +47,10 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
     public void validateConfig(KeycloakSession session, RealmModel realm, RequiredActionConfigModel model) {
         RequiredActionFactory.super.validateConfig(session, realm, model);
         Map<String, String> config = model.getConfig() == null ? Map.of() : model.getConfig();
-        List<Map.Entry<String, String>> problems = new ArrayList<>(AppPasswordPolicy.problems(config));
-        if (problems.isEmpty()) {
-            problems.addAll(AppPasswordPolicies.unknownNames(session, realm, AppPasswordPolicy.parse(config)));
-        }
+        List<PolicyProblem> problems = RealmPolicy.problems(session, realm, config);
         if (!problems.isEmpty()) {
-            Map.Entry<String, String> first = problems.get(0);
-            throw new ValidationException(new ValidationError(getId(), first.getKey(), first.getKey() + " " + first.getValue()));
+            PolicyProblem first = problems.get(0);
+            throw new ValidationException(new ValidationError(getId(), first.key(), first.messageKey(), first.parameters()));
         }
     }
 

@@ -1,10 +1,13 @@
 package io.apppasswords.keycloak.authenticator;
 
-import io.apppasswords.keycloak.AppPasswordDetails;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
-import io.apppasswords.keycloak.policy.AppPasswordPolicies;
-import io.apppasswords.keycloak.policy.AppPasswordRevocation;
+import io.apppasswords.keycloak.credential.LastUse;
+import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
+import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
+import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.EndReason;
+import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -48,7 +51,6 @@ public class AppPasswordAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String password = form.getFirst("password");
         EventBuilder event = context.getEvent().detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE);
 
         UserModel user = context.getUser();
@@ -61,75 +63,101 @@ public class AppPasswordAuthenticator implements Authenticator {
                         error(Response.Status.UNAUTHORIZED, "invalid_request", "Missing parameter: username"));
                 return;
             }
-            if (username.length() > MAX_USERNAME_LENGTH) {
-                // no account can have it; do not send it to the database or into an event
-                username = username.substring(0, MAX_USERNAME_LENGTH);
-                event.detail(Details.USERNAME, username);
-            } else {
-                event.detail(Details.USERNAME, username);
-                user = lookup(context.getSession(), context.getRealm(), username);
-            }
+            user = lookup(context, username, event);
         }
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
-        AppPasswordCredentialProvider provider = AppPasswordCredentialProvider.of(context.getSession());
-        Optional<AppPasswordCredentialModel> match = provider.find(user, password);
+        Optional<AppPasswordCredentialModel> match =
+                AppPasswordCredentialProvider.of(context.getSession()).find(user, form.getFirst("password"));
 
-        if (user == null) {
-            event.error(Errors.USER_NOT_FOUND);
+        if (user != null) {
+            event.user(user);
+        }
+        String refusal = userRefusal(context, user);
+        if (refusal != null) {
+            event.error(refusal);
             invalidCredentials(context);
             return;
         }
-        event.user(user);
+        AppPasswordCredentialModel credential = usable(context, user, match, event);
+        if (credential != null) {
+            succeed(context, user, credential, ownLookup);
+        }
+    }
+
+    /** The user named by {@code username}, {@code null} if none (the event records what was asked for). */
+    private static UserModel lookup(AuthenticationFlowContext context, String username, EventBuilder event) {
+        if (username.length() > MAX_USERNAME_LENGTH) {
+            // no account can have it; do not send it to the database or whole into an event
+            event.detail(Details.USERNAME, username.substring(0, MAX_USERNAME_LENGTH));
+            return null;
+        }
+        event.detail(Details.USERNAME, username);
+        try {
+            UserModel user = KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), context.getRealm(), username);
+            return user == null || user.getServiceAccountClientLink() != null ? null : user;
+        } catch (ModelDuplicateException e) {
+            return null;
+        }
+    }
+
+    /** Why this user may not log in at all, as an event error; {@code null} if they may. */
+    private static String userRefusal(AuthenticationFlowContext context, UserModel user) {
+        if (user == null) {
+            return Errors.USER_NOT_FOUND;
+        }
         if (!user.isEnabled()) {
-            event.error(Errors.USER_DISABLED);
-            invalidCredentials(context);
-            return;
+            return Errors.USER_DISABLED;
         }
         if (isLockedOut(context.getSession(), context.getRealm(), user)) {
-            event.error(Errors.USER_TEMPORARILY_DISABLED);
-            invalidCredentials(context);
-            return;
+            return Errors.USER_TEMPORARILY_DISABLED;
         }
+        return null;
+    }
 
-        long now = Time.currentTimeMillis();
-        String clientId = context.getAuthenticationSession().getClient().getClientId();
-        if (match.isEmpty() || match.get().isExpired(now)) {
-            if (match.isPresent()) {
-                event.detail(Details.CREDENTIAL_ID, match.get().getId()).detail(Details.REASON, "expired");
-            }
+    /**
+     * The matched app password if it may be used here and now; otherwise the refusal is answered and the
+     * result is {@code null}.
+     */
+    private AppPasswordCredentialModel usable(AuthenticationFlowContext context, UserModel user,
+                                              Optional<AppPasswordCredentialModel> match, EventBuilder event) {
+        if (match.isEmpty() || match.get().isExpired(Time.currentTimeMillis())) {
+            match.ifPresent(expired -> event.detail(Details.CREDENTIAL_ID, expired.getId()).detail(Details.REASON, "expired"));
             noMatch(context, user);
-            return;
+            return null;
         }
         AppPasswordCredentialModel credential = match.get();
         event.detail(Details.CREDENTIAL_ID, credential.getId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel());
-        if (AppPasswordRevocation.predatesPassword(user, credential)
-                && AppPasswordPolicies.of(context.getRealm()).revokeOnPasswordChange()) {
-            // the password changed on a path that sent no event we could act on: revoke it now
-            AppPasswordRevocation.revoke(context.getSession(), context.getRealm(), user, credential,
-                    AppPasswordRevocation.REASON_PASSWORD_CHANGED, context.getConnection().getRemoteHost());
-            event.detail(Details.REASON, AppPasswordRevocation.REASON_PASSWORD_CHANGED);
+        AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
+        if (appPasswords.endIfPredatesPassword(user, credential, AppPasswordEvents.system(context.getSession(),
+                context.getRealm(), user, context.getConnection()))) {
+            event.detail(Details.REASON, EndReason.PASSWORD_CHANGED.text());
             noMatch(context, user);
-            return;
+            return null;
         }
-        if (!credential.allowsClient(clientId)) {
+        if (!credential.allowsClient(context.getAuthenticationSession().getClient().getClientId())) {
             // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
             event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);
             invalidCredentials(context);
-            return;
+            return null;
         }
+        return credential;
+    }
 
-        // each write evicts the user from every node's cache: at most once per interval, never per login
-        provider.recordUse(context.getRealm(), user, credential, clientIp(context), clientId, now,
-                AppPasswordAuthenticatorFactory.lastUseIntervalMillis(context.getAuthenticatorConfig()));
+    private static void succeed(AuthenticationFlowContext context, UserModel user, AppPasswordCredentialModel credential,
+                                boolean ownLookup) {
+        AuthenticatorSettings settings = AuthenticatorSettings.of(context.getAuthenticatorConfig());
+        String clientId = context.getAuthenticationSession().getClient().getClientId();
+        LastUse.record(context.getSession(), user, credential, clientIp(context, settings), clientId,
+                Time.currentTimeMillis(), settings.lastUseIntervalMillis());
         if (ownLookup) {
             context.setUser(user);
         }
         var authSession = context.getAuthenticationSession();
-        authSession.setUserSessionNote(AppPasswordDetails.NOTE_APP_PASSWORD_ID, credential.getId());
-        authSession.setUserSessionNote(AppPasswordDetails.NOTE_USERNAME, user.getUsername());
-        if (AppPasswordAuthenticatorFactory.isTransientSession(context.getAuthenticatorConfig())) {
+        authSession.setUserSessionNote(SessionNotes.APP_PASSWORD_ID, credential.getId());
+        authSession.setUserSessionNote(SessionNotes.USERNAME, user.getUsername());
+        if (settings.transientSession()) {
             authSession.setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
                     UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
         }
@@ -153,16 +181,14 @@ public class AppPasswordAuthenticator implements Authenticator {
      * both: the client is in the list and is confidential (it authenticated with its secret for this grant),
      * so nobody can pick the recorded IP by sending the header themselves. Only an IP literal is taken.
      */
-    static String clientIp(AuthenticationFlowContext context) {
+    static String clientIp(AuthenticationFlowContext context, AuthenticatorSettings settings) {
         String remote = context.getConnection().getRemoteAddr();
         ClientModel client = context.getAuthenticationSession().getClient();
         if (client == null || client.isPublicClient() || client.isBearerOnly()
-                || !AppPasswordAuthenticatorFactory.trustedForwarders(context.getAuthenticatorConfig()).contains(client.getClientId())) {
+                || !settings.trustedForwarders().contains(client.getClientId())) {
             return remote;
         }
-        String forwarded = context.getHttpRequest().getHttpHeaders()
-                .getHeaderString(AppPasswordAuthenticatorFactory.forwardedIpHeader(context.getAuthenticatorConfig()));
-        String ip = IpLiteral.parse(forwarded);
+        String ip = IpLiteral.parse(context.getHttpRequest().getHttpHeaders().getHeaderString(settings.forwardedIpHeader()));
         return ip == null ? remote : ip;
     }
 
@@ -176,15 +202,6 @@ public class AppPasswordAuthenticator implements Authenticator {
                 .entity(new OAuth2ErrorRepresentation(error, description))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();
-    }
-
-    private static UserModel lookup(KeycloakSession session, RealmModel realm, String username) {
-        try {
-            UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, username);
-            return user == null || user.getServiceAccountClientLink() != null ? null : user;
-        } catch (ModelDuplicateException e) {
-            return null;
-        }
     }
 
     /**

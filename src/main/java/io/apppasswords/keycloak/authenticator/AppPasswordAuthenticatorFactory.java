@@ -6,17 +6,13 @@ import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.AuthenticatorConfigModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 @AutoService(AuthenticatorFactory.class)
@@ -24,13 +20,6 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
     public static final String PROVIDER_ID = "direct-grant-validate-app-password";
 
-    public static final String TRANSIENT_SESSION = "transientSession";
-    public static final String LAST_USE_INTERVAL = "lastUseIntervalSeconds";
-    public static final String TRUSTED_FORWARDERS = "trustedForwarderClients";
-    public static final String FORWARDED_IP_HEADER = "forwardedIpHeader";
-    static final long DEFAULT_LAST_USE_INTERVAL_SECONDS = 3600;
-    /** What Dovecot sends with {@code send_auth_headers = yes}: the mail client's address. */
-    static final String DEFAULT_FORWARDED_IP_HEADER = "X-Dovecot-Auth-Remote";
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,
@@ -40,7 +29,7 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
             .property()
-            .name(TRANSIENT_SESSION)
+            .name(AuthenticatorSettings.TRANSIENT_SESSION)
             .label("Transient sessions")
             .helpText("Do not store a user session for app-password logins (like Docker and SAML ECP logins). "
                     + "Mail servers log in constantly and never need one; with it on, no refresh token is usable "
@@ -49,65 +38,31 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
             .defaultValue("true")
             .add()
             .property()
-            .name(LAST_USE_INTERVAL)
+            .name(AuthenticatorSettings.LAST_USE_INTERVAL)
             .label("Last-use granularity (seconds)")
             .helpText("Record an app password's last use at most once per this many seconds. Every record "
                     + "rewrites the credential and evicts the user from every node's cache.")
             .type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue(String.valueOf(DEFAULT_LAST_USE_INTERVAL_SECONDS))
+            .defaultValue(String.valueOf(AuthenticatorSettings.DEFAULT_LAST_USE_INTERVAL_SECONDS))
             .add()
             .property()
-            .name(TRUSTED_FORWARDERS)
+            .name(AuthenticatorSettings.TRUSTED_FORWARDERS)
             .label("Clients trusted to forward the user's IP")
             .helpText("Confidential clients (e.g. the mail server) whose forwarded-IP header is recorded as an app "
                     + "password's last-use IP instead of the client's own address. Ignored for public clients.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .property()
-            .name(FORWARDED_IP_HEADER)
+            .name(AuthenticatorSettings.FORWARDED_IP_HEADER)
             .label("Forwarded-IP header")
             .helpText("Request header holding the end user's IP, sent by a trusted client. Dovecot sends "
-                    + DEFAULT_FORWARDED_IP_HEADER + " with send_auth_headers = yes.")
+                    + AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER + " with send_auth_headers = yes.")
             .type(ProviderConfigProperty.STRING_TYPE)
-            .defaultValue(DEFAULT_FORWARDED_IP_HEADER)
+            .defaultValue(AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER)
             .add()
             .build();
 
     private static final Authenticator SINGLETON = new AppPasswordAuthenticator();
-
-    static boolean isTransientSession(AuthenticatorConfigModel config) {
-        String value = value(config, TRANSIENT_SESSION);
-        return value == null || Boolean.parseBoolean(value);
-    }
-
-    static long lastUseIntervalMillis(AuthenticatorConfigModel config) {
-        String value = value(config, LAST_USE_INTERVAL);
-        long seconds = DEFAULT_LAST_USE_INTERVAL_SECONDS;
-        if (value != null && !value.isBlank()) {
-            try {
-                seconds = Math.max(0, Long.parseLong(value.trim()));
-            } catch (NumberFormatException ignored) {
-                // an unreadable setting keeps the safe default
-            }
-        }
-        return seconds * 1000;
-    }
-
-    static List<String> trustedForwarders(AuthenticatorConfigModel config) {
-        String value = value(config, TRUSTED_FORWARDERS);
-        return value == null ? List.of()
-                : Arrays.stream(value.split(Constants.CFG_DELIMITER)).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
-
-    static String forwardedIpHeader(AuthenticatorConfigModel config) {
-        String value = value(config, FORWARDED_IP_HEADER);
-        return value == null || value.isBlank() ? DEFAULT_FORWARDED_IP_HEADER : value.strip();
-    }
-
-    private static String value(AuthenticatorConfigModel config, String key) {
-        Map<String, String> values = config == null ? null : config.getConfig();
-        return values == null ? null : values.get(key);
-    }
 
     @Override
     public String getId() {

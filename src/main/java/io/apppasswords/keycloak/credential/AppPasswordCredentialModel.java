@@ -5,8 +5,6 @@ import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -15,10 +13,8 @@ import java.util.List;
  */
 public class AppPasswordCredentialModel extends CredentialModel {
 
+    /** The credential type; the required action that creates one has the same id. */
     public static final String TYPE = "app-password";
-
-    /** How every secretData this extension writes begins (see {@link #secretDataFor}). */
-    private static final String CANONICAL_PREFIX = "{\"digest\":\"";
 
     private final AppPasswordCredentialData data;
     private final AppPasswordSecretData secret;
@@ -69,40 +65,6 @@ public class AppPasswordCredentialModel extends CredentialModel {
 
     public AppPasswordCredentialData getData() {
         return data;
-    }
-
-    /**
-     * The {@code secretData} this extension writes for {@code digest}. A login compares it with each stored
-     * row's column as bytes, so checking 100 app passwords parses no JSON at all.
-     */
-    public static byte[] secretDataFor(byte[] digest) {
-        try {
-            return JsonSerialization.writeValueAsString(new AppPasswordSecretData(AppPasswordSecret.encode(digest)))
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * True if {@code stored} holds {@code candidateDigest}; constant time. Rows in the form
-     * {@link #secretDataFor} writes are compared as they are; anything else (written by hand or by another
-     * version) is parsed first.
-     */
-    public static boolean storedDigestMatches(CredentialModel stored, byte[] candidateDigest, byte[] candidateSecretData) {
-        String secretData = stored.getSecretData();
-        if (secretData == null) {
-            return false;
-        }
-        if (secretData.startsWith(CANONICAL_PREFIX)) {
-            return MessageDigest.isEqual(candidateSecretData, secretData.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            String digest = JsonSerialization.readValue(secretData, AppPasswordSecretData.class).getDigest();
-            return digest != null && AppPasswordSecret.matches(candidateDigest, AppPasswordSecret.decode(digest));
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     public boolean isExpired(long now) {

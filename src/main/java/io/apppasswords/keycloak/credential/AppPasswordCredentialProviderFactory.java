@@ -1,15 +1,11 @@
 package io.apppasswords.keycloak.credential;
 
 import com.google.auto.service.AutoService;
-import io.apppasswords.keycloak.policy.ExpiredAppPasswordCleanup;
-import org.keycloak.Config;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
-import org.keycloak.timer.TimerProvider;
 
 import java.util.List;
 
@@ -18,11 +14,12 @@ public class AppPasswordCredentialProviderFactory implements CredentialProviderF
 
     public static final String PROVIDER_ID = AppPasswordCredentialModel.TYPE;
 
-    /** Server option {@code --spi-credential--app-password--cleanup-interval-seconds}. */
-    static final String CLEANUP_INTERVAL = "cleanupIntervalSeconds";
-    static final int DEFAULT_CLEANUP_INTERVAL_SECONDS = 900;
-
-    private int cleanupIntervalSeconds = DEFAULT_CLEANUP_INTERVAL_SECONDS;
+    /**
+     * Server option {@code --spi-credential--app-password--cleanup-interval-seconds}, declared here where
+     * admins look for it; the event listener factory, which schedules the clean-up, reads it.
+     */
+    public static final String CLEANUP_INTERVAL = "cleanupIntervalSeconds";
+    public static final int DEFAULT_CLEANUP_INTERVAL_SECONDS = 900;
 
     @Override
     public String getId() {
@@ -32,21 +29,6 @@ public class AppPasswordCredentialProviderFactory implements CredentialProviderF
     @Override
     public CredentialProvider create(KeycloakSession session) {
         return new AppPasswordCredentialProvider(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        cleanupIntervalSeconds = Math.max(1, config.getInt(CLEANUP_INTERVAL, DEFAULT_CLEANUP_INTERVAL_SECONDS));
-    }
-
-    /** Schedules the clean-up of expired app passwords (each realm's grace period is in its policy). */
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        try (KeycloakSession session = factory.create()) {
-            session.getProvider(TimerProvider.class).schedule(
-                    new ExpiredAppPasswordCleanup(factory, cleanupIntervalSeconds),
-                    cleanupIntervalSeconds * 1000L, ExpiredAppPasswordCleanup.TASK_NAME);
-        }
     }
 
     @Override

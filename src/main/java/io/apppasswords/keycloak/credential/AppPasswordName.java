@@ -8,12 +8,6 @@ public final class AppPasswordName {
 
     public static final int MAX_LENGTH = 64;
 
-    /** Message keys, shared by the required action page and the REST API. */
-    public static final String ERROR_MISSING = "appPasswordNameMissing";
-    public static final String ERROR_TOO_LONG = "appPasswordNameTooLong";
-    public static final String ERROR_INVALID = "appPasswordNameInvalid";
-    public static final String ERROR_DUPLICATE = "appPasswordNameDuplicate";
-
     private AppPasswordName() {
     }
 
@@ -23,21 +17,21 @@ public final class AppPasswordName {
     }
 
     /**
-     * Checks a cleaned name on its own; returns the error's message key, or {@code null} if it is fine.
+     * Checks a cleaned name on its own; returns what is wrong with it, or {@code null} if it is fine.
      * Control characters are refused: a name ends up in logs, events and e-mails.
      */
-    public static String validate(String cleaned) {
+    public static AppPasswordError validate(String cleaned) {
         if (cleaned == null || cleaned.isEmpty()) {
-            return ERROR_MISSING;
+            return AppPasswordError.NAME_MISSING;
         }
         if (cleaned.codePointCount(0, cleaned.length()) > MAX_LENGTH) {
-            return ERROR_TOO_LONG;
+            return AppPasswordError.NAME_TOO_LONG;
         }
         if (cleaned.codePoints().anyMatch(cp -> Character.isISOControl(cp)
                 || Character.getType(cp) == Character.FORMAT
                 || Character.getType(cp) == Character.LINE_SEPARATOR
                 || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR)) {
-            return ERROR_INVALID;
+            return AppPasswordError.NAME_INVALID;
         }
         return null;
     }

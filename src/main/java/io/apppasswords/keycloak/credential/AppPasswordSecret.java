@@ -96,9 +96,4 @@ public final class AppPasswordSecret {
     public static byte[] decode(String encoded) {
         return Base64.getDecoder().decode(encoded);
     }
-
-    /** Constant-time comparison, so a response time never says how much of a digest matched. */
-    public static boolean matches(byte[] candidateDigest, byte[] storedDigest) {
-        return MessageDigest.isEqual(candidateDigest, storedDigest);
-    }
 }

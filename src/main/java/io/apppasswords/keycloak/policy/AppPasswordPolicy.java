@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.policy;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 
 import java.time.Duration;
@@ -13,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * A realm's rules for app passwords, read from the {@code app-password} required action's config (the admin
- * console renders the form from {@link AppPasswordPolicies#CONFIG}). Pure: parsing, defaults and decisions
+ * console renders the form from {@link RealmPolicy#CONFIG}). Pure: parsing, defaults and decisions
  * only; looking groups, roles and credentials up is the caller's job.
  *
  * <p>A missing or unreadable value takes its default, so a realm without any config gets the safe defaults
@@ -51,14 +52,6 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     /** A requested expiry meaning "never expires", allowed only without a maximum lifetime. */
     public static final long NEVER = Long.MAX_VALUE;
 
-    /** Message keys, shared by the required action page and the REST API. */
-    public static final String ERROR_NOT_ALLOWED = "appPasswordNotAllowed";
-    public static final String ERROR_SECOND_FACTOR = "appPasswordSecondFactorRequired";
-    public static final String ERROR_LIMIT = "appPasswordLimitReached";
-    public static final String ERROR_EXPIRY_PAST = "appPasswordExpiryPast";
-    public static final String ERROR_EXPIRY_TOO_LATE = "appPasswordExpiryTooLate";
-    public static final String ERROR_CLIENT = "appPasswordClientNotAllowed";
-
     public AppPasswordPolicy {
         allowedGroups = List.copyOf(allowedGroups);
         allowedRoles = List.copyOf(allowedRoles);
@@ -87,11 +80,11 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     }
 
     /**
-     * The problems of a config map, as (key, message) pairs; empty if it is fine. Used when the admin saves
-     * it, so a typo is refused instead of silently falling back to a default.
+     * The problems of a config map; empty if it is fine. Used when the admin saves it, so a typo is refused
+     * instead of silently falling back to a default.
      */
-    public static List<Map.Entry<String, String>> problems(Map<String, String> config) {
-        List<Map.Entry<String, String>> problems = new ArrayList<>();
+    public static List<PolicyProblem> problems(Map<String, String> config) {
+        List<PolicyProblem> problems = new ArrayList<>();
         checkInteger(config, MAX_PER_USER, 1, LIMIT_MAX_PER_USER, problems);
         checkInteger(config, DEFAULT_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
@@ -99,14 +92,14 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
             String v = value(config, key);
             if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                problems.add(Map.entry(key, "must be true or false"));
+                problems.add(new PolicyProblem(key, PolicyProblem.INVALID_VALUE));
             }
         }
         if (problems.isEmpty()) {
             int def = integer(config, DEFAULT_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
             int max = integer(config, MAX_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
             if (max > 0 && def > max) {
-                problems.add(Map.entry(DEFAULT_LIFETIME_DAYS, "cannot be longer than the maximum lifetime"));
+                problems.add(new PolicyProblem(DEFAULT_LIFETIME_DAYS, PolicyProblem.OUT_OF_RANGE, 0, max));
             }
         }
         return problems;
@@ -127,17 +120,17 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
      */
     public void checkMayCreate(Predicate<String> isMemberOfGroup, Predicate<String> hasRole, boolean hasSecondFactor) {
         if (!mayCreate(isMemberOfGroup, hasRole)) {
-            throw new AppPasswordException(null, ERROR_NOT_ALLOWED);
+            throw new AppPasswordException(AppPasswordError.NOT_ALLOWED);
         }
         if (requireSecondFactor && !hasSecondFactor) {
-            throw new AppPasswordException(null, ERROR_SECOND_FACTOR);
+            throw new AppPasswordException(AppPasswordError.SECOND_FACTOR_REQUIRED);
         }
     }
 
     /** Refuses one more app password for a user who already has {@code existing}. */
     public void checkCount(long existing) {
         if (existing >= maxPerUser) {
-            throw new AppPasswordException(null, ERROR_LIMIT, maxPerUser);
+            throw new AppPasswordException(AppPasswordError.LIMIT_REACHED, maxPerUser);
         }
     }
 
@@ -151,15 +144,15 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         }
         if (requested == NEVER) {
             if (maxLifetimeDays > 0) {
-                throw new AppPasswordException("expiresAt", ERROR_EXPIRY_TOO_LATE, maxLifetimeDays);
+                throw new AppPasswordException(AppPasswordError.EXPIRY_TOO_LATE, maxLifetimeDays);
             }
             return null;
         }
         if (requested <= now) {
-            throw new AppPasswordException("expiresAt", ERROR_EXPIRY_PAST);
+            throw new AppPasswordException(AppPasswordError.EXPIRY_PAST);
         }
         if (maxLifetimeDays > 0 && requested > now + days(maxLifetimeDays)) {
-            throw new AppPasswordException("expiresAt", ERROR_EXPIRY_TOO_LATE, maxLifetimeDays);
+            throw new AppPasswordException(AppPasswordError.EXPIRY_TOO_LATE, maxLifetimeDays);
         }
         return requested;
     }
@@ -207,7 +200,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
             boolean allowed = clientId != null && exists.test(clientId)
                     && (allowedClients.isEmpty() || allowedClients.contains(clientId));
             if (!allowed) {
-                throw new AppPasswordException("clients", ERROR_CLIENT);
+                throw new AppPasswordException(AppPasswordError.CLIENT_NOT_ALLOWED);
             }
         }
         return checked;
@@ -249,7 +242,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     }
 
     private static void checkInteger(Map<String, String> config, String key, int min, int max,
-                                     List<Map.Entry<String, String>> problems) {
+                                     List<PolicyProblem> problems) {
         String v = value(config, key);
         if (v == null) {
             return;
@@ -257,10 +250,10 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         try {
             int parsed = Integer.parseInt(v);
             if (parsed < min || parsed > max) {
-                problems.add(Map.entry(key, "must be between " + min + " and " + max));
+                problems.add(new PolicyProblem(key, PolicyProblem.OUT_OF_RANGE, min, max));
             }
         } catch (NumberFormatException e) {
-            problems.add(Map.entry(key, "must be a whole number"));
+            problems.add(new PolicyProblem(key, PolicyProblem.NOT_A_NUMBER));
         }
     }
 

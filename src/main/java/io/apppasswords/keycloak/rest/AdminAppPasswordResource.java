@@ -1,8 +1,10 @@
 package io.apppasswords.keycloak.rest;
 
-import io.apppasswords.keycloak.AppPasswordEvents;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordError;
+import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.EndReason;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -55,12 +57,11 @@ public class AdminAppPasswordResource {
     public Response revoke(@PathParam("userId") String userId, @PathParam("id") String id) {
         UserModel user = user(userId);
         auth.users().requireManage(user);
-        AppPasswordCredentialModel credential = provider().list(user)
-                .filter(c -> c.getId().equals(id))
-                .findFirst()
-                .orElseThrow(() -> ErrorResponses.error(Response.Status.NOT_FOUND, "not_found",
-                        "The user has no app password with this id."));
-        revoke(user, credential);
+        AppPasswordCredentialModel credential = provider().get(user, id)
+                .orElseThrow(() -> ErrorResponses.error(AppPasswordError.NOT_FOUND, "The user has no app password with this id."));
+        if (appPasswords().revoke(user, credential, EndReason.DELETED_BY_ADMIN, userEvent(user))) {
+            adminEvent(user, credential);
+        }
         return Response.noContent().build();
     }
 
@@ -69,16 +70,16 @@ public class AdminAppPasswordResource {
     public Response revokeAll(@PathParam("userId") String userId) {
         UserModel user = user(userId);
         auth.users().requireManage(user);
-        provider().list(user).toList().forEach(credential -> revoke(user, credential));
+        appPasswords().revokeAll(user, EndReason.DELETED_BY_ADMIN, userEvent(user))
+                .forEach(credential -> adminEvent(user, credential));
         return Response.noContent().build();
     }
 
-    private void revoke(UserModel user, AppPasswordCredentialModel credential) {
-        if (!provider().revoke(realm, user, credential.getId())) {
-            return; // already gone: a concurrent revocation won
-        }
-        AppPasswordEvents.removed(new EventBuilder(realm, session, session.getContext().getConnection()).user(user),
-                credential);
+    private EventBuilder userEvent(UserModel user) {
+        return new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+    }
+
+    private void adminEvent(UserModel user, AppPasswordCredentialModel credential) {
         adminEvent.clone(session)
                 .operation(OperationType.DELETE)
                 .resourcePath("users", user.getId(), "app-passwords", credential.getId())
@@ -91,9 +92,13 @@ public class AdminAppPasswordResource {
         UserModel user = session.users().getUserById(realm, userId);
         if (user == null) {
             auth.users().requireQuery();
-            throw ErrorResponses.error(Response.Status.NOT_FOUND, "not_found", "User not found.");
+            throw ErrorResponses.error(AppPasswordError.NOT_FOUND, "User not found.");
         }
         return user;
+    }
+
+    private AppPasswords appPasswords() {
+        return new AppPasswords(session, realm);
     }
 
     private AppPasswordCredentialProvider provider() {

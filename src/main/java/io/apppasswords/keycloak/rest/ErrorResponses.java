@@ -1,5 +1,7 @@
 package io.apppasswords.keycloak.rest;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
+import io.apppasswords.keycloak.credential.AppPasswordException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -23,26 +25,19 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static WebApplicationException error(Response.Status status, String error, String description) {
-        return new WebApplicationException(response(status, error, description));
-    }
-
-    static Response response(Response.Status status, String error, String description) {
-        return Response.status(status)
+    static WebApplicationException error(AppPasswordError error, String description) {
+        return new WebApplicationException(Response.status(error.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", error, "error_description", description))
-                .build();
+                .entity(Map.of("error", error.code(), "error_description", description))
+                .build());
     }
 
-    /** The English text of a theme message key, the key itself if there is none. */
-    static String text(String messageKey) {
-        return MESSAGES.getProperty(messageKey, messageKey);
-    }
-
-    /** The same with its {@code {0}}... parameters filled in, as the theme would. */
-    static String text(String messageKey, Object... parameters) {
-        String pattern = text(messageKey);
-        return parameters == null || parameters.length == 0 ? pattern : new MessageFormat(pattern, Locale.ENGLISH).format(parameters);
+    /** A refusal of the rules, described by the English text of its message, as the pages would show it. */
+    static WebApplicationException refusal(AppPasswordException refusal) {
+        String pattern = MESSAGES.getProperty(refusal.getError().messageKey(), refusal.getError().messageKey());
+        Object[] parameters = refusal.getParameters();
+        return error(refusal.getError(), parameters.length == 0 ? pattern
+                : new MessageFormat(pattern, Locale.ENGLISH).format(parameters));
     }
 
     private static Properties load() {

@@ -28,12 +28,12 @@ class AppPasswordMatchTest {
             all.add(stored("c" + i, secret));
         }
         for (int i : new int[]{0, 57, 99}) {
-            assertEquals("c" + i, AppPasswordCredentialProvider.match(all, secrets.get(i).toUpperCase()).orElseThrow().getId());
+            assertEquals("c" + i, AppPasswordMatcher.match(all, secrets.get(i).toUpperCase()).orElseThrow().getId());
         }
         String wrong = secrets.get(3).substring(0, 28) + (secrets.get(3).endsWith("a") ? "b" : "a");
-        assertTrue(AppPasswordCredentialProvider.match(all, wrong).isEmpty());
-        assertTrue(AppPasswordCredentialProvider.match(all, "not an app password").isEmpty());
-        assertTrue(AppPasswordCredentialProvider.match(List.of(), secrets.get(0)).isEmpty());
+        assertTrue(AppPasswordMatcher.match(all, wrong).isEmpty());
+        assertTrue(AppPasswordMatcher.match(all, "not an app password").isEmpty());
+        assertTrue(AppPasswordMatcher.match(List.of(), secrets.get(0)).isEmpty());
     }
 
     @Test
@@ -41,7 +41,7 @@ class AppPasswordMatchTest {
         String secret = AppPasswordSecret.generate();
         CredentialModel row = stored("x", secret);
         byte[] digest = AppPasswordSecret.digest(AppPasswordSecret.normalise(secret));
-        assertEquals(new String(AppPasswordCredentialModel.secretDataFor(digest)), row.getSecretData());
+        assertEquals(new String(AppPasswordMatcher.secretDataFor(digest)), row.getSecretData());
         assertFalse(row.getSecretData().contains(AppPasswordSecret.normalise(secret)));
         assertFalse(row.getCredentialData().contains(AppPasswordSecret.normalise(secret)));
     }
@@ -52,8 +52,8 @@ class AppPasswordMatchTest {
         String digest = AppPasswordSecret.encode(AppPasswordSecret.digest(AppPasswordSecret.normalise(secret)));
         CredentialModel row = stored("y", secret);
         row.setSecretData("{ \"digest\" : \"" + digest + "\", \"note\": 1 }");
-        assertEquals("y", AppPasswordCredentialProvider.match(List.of(row), secret).orElseThrow().getId());
+        assertEquals("y", AppPasswordMatcher.match(List.of(row), secret).orElseThrow().getId());
         row.setSecretData("{\"digest\":\"not base64!\"}");
-        assertTrue(AppPasswordCredentialProvider.match(List.of(row), secret).isEmpty());
+        assertTrue(AppPasswordMatcher.match(List.of(row), secret).isEmpty());
     }
 }

@@ -19,20 +19,20 @@ class AppPasswordNameTest {
 
     @Test
     void lengthIsOneToSixtyFourCharacters() {
-        assertEquals(AppPasswordName.ERROR_MISSING, AppPasswordName.validate(null));
-        assertEquals(AppPasswordName.ERROR_MISSING, AppPasswordName.validate(AppPasswordName.clean("   ")));
+        assertEquals(AppPasswordError.NAME_MISSING, AppPasswordName.validate(null));
+        assertEquals(AppPasswordError.NAME_MISSING, AppPasswordName.validate(AppPasswordName.clean("   ")));
         assertNull(AppPasswordName.validate("x"));
         assertNull(AppPasswordName.validate("x".repeat(64)));
         assertNull(AppPasswordName.validate("ü".repeat(64)), "characters, not bytes");
         assertNull(AppPasswordName.validate("\uD83D\uDCE7".repeat(64)), "code points, not UTF-16 units");
-        assertEquals(AppPasswordName.ERROR_TOO_LONG, AppPasswordName.validate("x".repeat(65)));
+        assertEquals(AppPasswordError.NAME_TOO_LONG, AppPasswordName.validate("x".repeat(65)));
     }
 
     @Test
     void controlCharactersAreRefusedButMarkupIsJustText() {
-        assertEquals(AppPasswordName.ERROR_INVALID, AppPasswordName.validate("a\nb"));
-        assertEquals(AppPasswordName.ERROR_INVALID, AppPasswordName.validate("a\u0000b"));
-        assertEquals(AppPasswordName.ERROR_INVALID, AppPasswordName.validate("a\u202Eb"), "bidi override");
+        assertEquals(AppPasswordError.NAME_INVALID, AppPasswordName.validate("a\nb"));
+        assertEquals(AppPasswordError.NAME_INVALID, AppPasswordName.validate("a\u0000b"));
+        assertEquals(AppPasswordError.NAME_INVALID, AppPasswordName.validate("a\u202Eb"), "bidi override");
         assertNull(AppPasswordName.validate("<script>alert(1)</script>"));
         assertNull(AppPasswordName.validate("'; DROP TABLE credential; --"));
         assertNull(AppPasswordName.validate("iPhone Mail (Anna)"));

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.policy;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import org.junit.jupiter.api.Test;
 
@@ -66,10 +67,10 @@ class AppPasswordPolicyTest {
         assertTrue(p.requireSecondFactor());
         assertEquals(30, p.expiredGraceDays());
         assertEquals(Set.of("maxPerUser", "defaultLifetimeDays", "requireSecondFactor", "expiredGraceDays"),
-                Set.copyOf(AppPasswordPolicy.problems(bad).stream().map(Map.Entry::getKey).toList()));
+                Set.copyOf(AppPasswordPolicy.problems(bad).stream().map(PolicyProblem::key).toList()));
         assertTrue(AppPasswordPolicy.problems(Map.of("maxPerUser", "5", "requireSecondFactor", "true")).isEmpty());
         assertEquals("defaultLifetimeDays", AppPasswordPolicy.problems(
-                Map.of("defaultLifetimeDays", "100", "maxLifetimeDays", "90")).get(0).getKey());
+                Map.of("defaultLifetimeDays", "100", "maxLifetimeDays", "90")).get(0).key());
     }
 
     @Test
@@ -83,7 +84,7 @@ class AppPasswordPolicyTest {
         assertEquals(List.of(7, 30, 90), p.lifetimeChoices());
         AppPasswordException never = assertThrows(AppPasswordException.class,
                 () -> p.effectiveExpiry(AppPasswordPolicy.NEVER, NOW));
-        assertEquals(AppPasswordPolicy.ERROR_EXPIRY_TOO_LATE, never.getMessageKey());
+        assertEquals(AppPasswordError.EXPIRY_TOO_LATE, never.getError());
         assertArrayEquals(new Object[]{90}, never.getParameters());
         assertThrows(AppPasswordException.class, () -> p.effectiveExpiry(NOW + 90 * DAY + 1, NOW));
         assertEquals(NOW + 90 * DAY, p.effectiveExpiry(NOW + 90 * DAY, NOW));
@@ -108,8 +109,8 @@ class AppPasswordPolicyTest {
     void anExpiryInThePastIsRefused() {
         AppPasswordException e = assertThrows(AppPasswordException.class,
                 () -> AppPasswordPolicy.defaults().effectiveExpiry(NOW, NOW));
-        assertEquals(AppPasswordPolicy.ERROR_EXPIRY_PAST, e.getMessageKey());
-        assertEquals("expiresAt", e.getField());
+        assertEquals(AppPasswordError.EXPIRY_PAST, e.getError());
+        assertEquals(AppPasswordError.Field.LIFETIME, e.getError().field());
     }
 
     @Test
@@ -125,10 +126,10 @@ class AppPasswordPolicyTest {
     @Test
     void theSecondFactorIsCheckedAfterWhoMayCreate() {
         AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("allowedRoles", "mail"));
-        assertEquals(AppPasswordPolicy.ERROR_NOT_ALLOWED, assertThrows(AppPasswordException.class,
-                () -> p.checkMayCreate(g -> false, r -> false, false)).getMessageKey());
-        assertEquals(AppPasswordPolicy.ERROR_SECOND_FACTOR, assertThrows(AppPasswordException.class,
-                () -> p.checkMayCreate(g -> false, r -> true, false)).getMessageKey());
+        assertEquals(AppPasswordError.NOT_ALLOWED, assertThrows(AppPasswordException.class,
+                () -> p.checkMayCreate(g -> false, r -> false, false)).getError());
+        assertEquals(AppPasswordError.SECOND_FACTOR_REQUIRED, assertThrows(AppPasswordException.class,
+                () -> p.checkMayCreate(g -> false, r -> true, false)).getError());
         assertDoesNotThrow(() -> p.checkMayCreate(g -> false, r -> true, true));
         AppPasswordPolicy off = AppPasswordPolicy.parse(Map.of("requireSecondFactor", "false"));
         assertDoesNotThrow(() -> off.checkMayCreate(g -> false, r -> false, false));
@@ -139,7 +140,7 @@ class AppPasswordPolicyTest {
         AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("maxPerUser", "3"));
         assertDoesNotThrow(() -> p.checkCount(2));
         AppPasswordException e = assertThrows(AppPasswordException.class, () -> p.checkCount(3));
-        assertEquals(AppPasswordPolicy.ERROR_LIMIT, e.getMessageKey());
+        assertEquals(AppPasswordError.LIMIT_REACHED, e.getError());
         assertArrayEquals(new Object[]{3}, e.getParameters());
     }
 
@@ -156,8 +157,8 @@ class AppPasswordPolicyTest {
         assertEquals(List.of("mail-server"), listed.checkClients(List.of("mail-server"), realm::contains));
         AppPasswordException e = assertThrows(AppPasswordException.class,
                 () -> listed.checkClients(List.of("mail-server", "account"), realm::contains));
-        assertEquals(AppPasswordPolicy.ERROR_CLIENT, e.getMessageKey());
-        assertEquals("clients", e.getField());
+        assertEquals(AppPasswordError.CLIENT_NOT_ALLOWED, e.getError());
+        assertEquals(AppPasswordError.Field.CLIENTS, e.getError().field());
         assertThrows(AppPasswordException.class, () -> listed.checkClients(java.util.Arrays.asList("mail-server", null), realm::contains));
     }
 

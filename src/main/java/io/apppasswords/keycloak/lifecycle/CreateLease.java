@@ -1,5 +1,7 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
+import io.apppasswords.keycloak.credential.AppPasswordException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -27,20 +29,20 @@ final class CreateLease implements AutoCloseable {
         this.key = key;
     }
 
-    /** Waits (briefly) for the user's lease; refuses with {@code appPasswordBusy} if it stays taken. */
+    /** Waits (briefly) for the user's lease; refuses with {@link AppPasswordError#BUSY} if it stays taken. */
     static CreateLease acquire(KeycloakSession session, RealmModel realm, UserModel user) {
         SingleUseObjectProvider store = session.singleUseObjects();
         String key = "app-password.create." + realm.getId() + "." + user.getId();
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
         while (!store.putIfAbsent(key, LIFESPAN_SECONDS)) {
             if (System.nanoTime() > deadline) {
-                throw new AppPasswordException(null, AppPasswordCredentialProvider.ERROR_BUSY);
+                throw new AppPasswordException(AppPasswordError.BUSY);
             }
             try {
                 Thread.sleep(10 + ThreadLocalRandom.current().nextInt(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AppPasswordException(null, AppPasswordCredentialProvider.ERROR_BUSY);
+                throw new AppPasswordException(AppPasswordError.BUSY);
             }
         }
         return new CreateLease(store, key);

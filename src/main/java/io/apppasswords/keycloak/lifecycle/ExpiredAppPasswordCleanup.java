@@ -1,12 +1,14 @@
-package io.apppasswords.keycloak.policy;
+package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.policy.AppPasswordPolicy;
+import io.apppasswords.keycloak.policy.RealmPolicy;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -100,15 +102,16 @@ public class ExpiredAppPasswordCleanup implements Runnable {
         if (realm == null) {
             return false;
         }
-        AppPasswordPolicy policy = policies.computeIfAbsent(realm.getId(), id -> AppPasswordPolicies.of(realm));
+        AppPasswordPolicy policy = policies.computeIfAbsent(realm.getId(), id -> RealmPolicy.of(realm));
         if (now < policy.removableAfter(expiresAt)) {
             return false;
         }
         session.getContext().setRealm(realm);
         UserModel user = session.users().getUserById(realm, (String) row[1]);
-        CredentialModel stored = user == null ? null : user.credentialManager().getStoredCredentialById((String) row[0]);
-        return stored != null && AppPasswordRevocation.revoke(session, realm, user,
-                AppPasswordCredentialModel.from(stored), AppPasswordRevocation.REASON_EXPIRED, null);
+        AppPasswordCredentialModel credential = user == null ? null
+                : AppPasswordCredentialProvider.of(session).get(user, (String) row[0]).orElse(null);
+        return credential != null && new AppPasswords(session, realm).end(user, credential, EndReason.EXPIRED,
+                AppPasswordEvents.system(session, realm, user, null));
     }
 
     private static Long expiresAt(String credentialData) {

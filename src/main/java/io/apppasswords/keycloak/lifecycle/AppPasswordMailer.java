@@ -1,4 +1,4 @@
-package io.apppasswords.keycloak.notification;
+package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import org.jboss.logging.Logger;
@@ -32,7 +32,7 @@ public final class AppPasswordMailer {
     private AppPasswordMailer() {
     }
 
-    public static void created(KeycloakSession session, RealmModel realm, UserModel user,
+    static void created(KeycloakSession session, RealmModel realm, UserModel user,
                                AppPasswordCredentialModel credential, String clientId) {
         if (realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()
                 || user.getEmail() == null || user.getEmail().isBlank()) {

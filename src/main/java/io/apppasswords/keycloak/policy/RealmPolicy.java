@@ -1,19 +1,12 @@
 package io.apppasswords.keycloak.policy;
 
-import io.apppasswords.keycloak.action.AppPasswordRequiredActionFactory;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.credential.CredentialModel;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.models.RequiredActionProviderModel;
-import org.keycloak.models.RoleModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.OTPCredentialModel;
-import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -21,27 +14,22 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** Where a realm's {@link AppPasswordPolicy} lives in Keycloak, and how its names map onto Keycloak's model. */
-public final class AppPasswordPolicies {
-
-    /**
-     * Credential types that count as a second factor. A passkey ({@code webauthn-passwordless}) counts: it
-     * is a stronger factor than OTP, and a passkey-only user is exactly who needs app passwords.
-     */
-    public static final Set<String> SECOND_FACTOR_TYPES = Set.of(OTPCredentialModel.TYPE,
-            WebAuthnCredentialModel.TYPE_TWOFACTOR, WebAuthnCredentialModel.TYPE_PASSWORDLESS);
+/**
+ * Where a realm keeps its {@link AppPasswordPolicy}: the config of the {@code app-password} required action
+ * (whose id is the credential type), which the admin console renders from {@link #CONFIG}.
+ */
+public final class RealmPolicy {
 
     /** The settings the admin console shows for the {@code app-password} required action. */
     public static final List<ProviderConfigProperty> CONFIG = config();
 
-    private AppPasswordPolicies() {
+    private RealmPolicy() {
     }
 
-    /** The realm's policy: the {@code app-password} required action's config, defaults where unset. */
+    /** The realm's policy, defaults where unset. */
     public static AppPasswordPolicy of(RealmModel realm) {
-        return AppPasswordPolicy.parse(config(realm));
+        return AppPasswordPolicy.parse(settings(realm));
     }
 
     /**
@@ -50,7 +38,7 @@ public final class AppPasswordPolicies {
      * Used where no authentication session exists to ask (the REST API).
      */
     public static int maxAuthAge(RealmModel realm) {
-        String value = config(realm).get(Constants.MAX_AUTH_AGE_KEY);
+        String value = settings(realm).get(Constants.MAX_AUTH_AGE_KEY);
         if (value != null) {
             try {
                 int seconds = Integer.parseInt(value);
@@ -64,61 +52,31 @@ public final class AppPasswordPolicies {
         return Constants.KC_ACTION_MAX_AGE;
     }
 
-    static Map<String, String> config(RealmModel realm) {
-        RequiredActionProviderModel action = realm.getRequiredActionProvidersStream()
-                .filter(a -> AppPasswordRequiredActionFactory.PROVIDER_ID.equals(a.getProviderId()))
-                .findFirst().orElse(null);
-        RequiredActionConfigModel config = action == null ? null : realm.getRequiredActionConfigByAlias(action.getAlias());
-        return config == null || config.getConfig() == null ? Map.of() : config.getConfig();
-    }
-
-    /** Who-may-create and second-factor checks for {@code user}; throws the refusal. */
-    public static void checkMayCreate(KeycloakSession session, RealmModel realm, UserModel user, AppPasswordPolicy policy) {
-        policy.checkMayCreate(path -> isMember(session, realm, user, path), role -> hasRole(realm, user, role),
-                hasSecondFactor(user));
-    }
-
-    public static boolean hasSecondFactor(UserModel user) {
-        return user.credentialManager().getStoredCredentialsStream()
-                .map(CredentialModel::getType)
-                .anyMatch(SECOND_FACTOR_TYPES::contains);
-    }
-
-    /** Problems of a group path or role name that does not exist (a typo would lock everyone out). */
-    public static List<Map.Entry<String, String>> unknownNames(KeycloakSession session, RealmModel realm,
-                                                               AppPasswordPolicy policy) {
-        List<Map.Entry<String, String>> problems = new ArrayList<>();
+    /**
+     * What is wrong with a config an admin saves, including group paths, roles and clients that do not exist
+     * (a typo there would lock everyone out); empty if nothing.
+     */
+    public static List<PolicyProblem> problems(KeycloakSession session, RealmModel realm, Map<String, String> config) {
+        List<PolicyProblem> problems = new ArrayList<>(AppPasswordPolicy.problems(config));
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        AppPasswordPolicy policy = AppPasswordPolicy.parse(config);
         policy.allowedGroups().stream().filter(p -> KeycloakModelUtils.findGroupByPath(session, realm, p) == null)
-                .forEach(p -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_GROUPS, "no group with path " + p)));
-        policy.allowedRoles().stream().filter(r -> findRole(realm, r) == null)
-                .forEach(r -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_ROLES, "no role " + r)));
+                .forEach(p -> problems.add(new PolicyProblem(AppPasswordPolicy.ALLOWED_GROUPS, PolicyProblem.INVALID_VALUE)));
+        policy.allowedRoles().stream().filter(r -> Eligibility.findRole(realm, r) == null)
+                .forEach(r -> problems.add(new PolicyProblem(AppPasswordPolicy.ALLOWED_ROLES, PolicyProblem.INVALID_VALUE)));
         policy.allowedClients().stream().filter(c -> realm.getClientByClientId(c) == null)
-                .forEach(c -> problems.add(Map.entry(AppPasswordPolicy.ALLOWED_CLIENTS, "no client " + c)));
+                .forEach(c -> problems.add(new PolicyProblem(AppPasswordPolicy.ALLOWED_CLIENTS, PolicyProblem.INVALID_VALUE)));
         return problems;
     }
 
-    private static boolean isMember(KeycloakSession session, RealmModel realm, UserModel user, String path) {
-        GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
-        return group != null && user.isMemberOf(group);
-    }
-
-    private static boolean hasRole(RealmModel realm, UserModel user, String name) {
-        RoleModel role = findRole(realm, name);
-        return role != null && user.hasRole(role);
-    }
-
-    /**
-     * A client role as {@code client-id.role}, split at the last dot that follows an existing client id (client
-     * ids may contain dots), else a realm role. Keycloak's own parser changed signature between 26.x lines.
-     */
-    static RoleModel findRole(RealmModel realm, String name) {
-        for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
-            ClientModel client = realm.getClientByClientId(name.substring(0, dot));
-            if (client != null) {
-                return client.getRole(name.substring(dot + 1));
-            }
-        }
-        return realm.getRole(name);
+    private static Map<String, String> settings(RealmModel realm) {
+        RequiredActionProviderModel action = realm.getRequiredActionProvidersStream()
+                .filter(a -> AppPasswordCredentialModel.TYPE.equals(a.getProviderId()))
+                .findFirst().orElse(null);
+        RequiredActionConfigModel config = action == null ? null : realm.getRequiredActionConfigByAlias(action.getAlias());
+        return config == null || config.getConfig() == null ? Map.of() : config.getConfig();
     }
 
     private static List<ProviderConfigProperty> config() {

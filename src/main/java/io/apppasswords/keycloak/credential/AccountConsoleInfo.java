@@ -1,0 +1,75 @@
+package io.apppasswords.keycloak.credential;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialMetadata;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.theme.Theme;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the stock account console shows under each app password: last use, expiry, allowed clients, and a
+ * warning once it has expired. No custom console page is needed (they are broken in Keycloak 26.1-26.7).
+ */
+final class AccountConsoleInfo {
+
+    private static final DateTimeFormatter DISPLAY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private AccountConsoleInfo() {
+    }
+
+    static CredentialMetadata of(KeycloakSession session, AppPasswordCredentialModel credential) {
+        CredentialMetadata metadata = new CredentialMetadata();
+        metadata.setCredentialModel(credential);
+        AppPasswordCredentialData data = credential.getData();
+        List<CredentialMetadata.LocalizedMessage> info = new ArrayList<>();
+        info.add(property("appPasswordLastUsed", data.getLastUsedAt() == null ? "-" : lastUse(data)));
+        info.add(property("appPasswordExpires",
+                data.getExpiresAt() == null ? "-" : DISPLAY_TIME.format(Instant.ofEpochMilli(data.getExpiresAt()))));
+        info.add(property("appPasswordClients", data.getClients() == null
+                ? accountMessage(session, "appPasswordClientsAny") : String.join(", ", data.getClients())));
+        metadata.setInfoProperties(info);
+        if (credential.isExpired(Time.currentTimeMillis())) {
+            metadata.setWarningMessageTitle("appPasswordExpiredTitle");
+            metadata.setWarningMessageDescription("appPasswordExpiredDescription");
+        }
+        return metadata;
+    }
+
+    private static String lastUse(AppPasswordCredentialData data) {
+        StringBuilder text = new StringBuilder(DISPLAY_TIME.format(Instant.ofEpochMilli(data.getLastUsedAt())));
+        if (data.getLastUsedIp() != null) {
+            text.append(", ").append(data.getLastUsedIp());
+        }
+        if (data.getLastUsedClient() != null) {
+            text.append(", ").append(data.getLastUsedClient());
+        }
+        return text.toString();
+    }
+
+    /**
+     * A message in the user's language: the account console shows a property's value as it comes, so a
+     * value that is a word, not a name or a date, is translated here.
+     */
+    private static String accountMessage(KeycloakSession session, String key) {
+        try {
+            RealmModel realm = session.getContext().getRealm();
+            Locale locale = session.getContext().resolveLocale(null);
+            return session.theme().getTheme(Theme.Type.ACCOUNT).getEnhancedMessages(realm, locale).getProperty(key, key);
+        } catch (IOException e) {
+            return key;
+        }
+    }
+
+    private static CredentialMetadata.LocalizedMessage property(String key, String value) {
+        return new CredentialMetadata.LocalizedMessage(key, new Object[]{value});
+    }
+}

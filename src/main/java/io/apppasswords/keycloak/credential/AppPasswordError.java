@@ -1,0 +1,75 @@
+package io.apppasswords.keycloak.credential;
+
+/**
+ * Every refusal this extension answers with, in one place: the message key the pages show (and the APIs
+ * turn into English text), the short code APIs and events carry, the HTTP status of the REST APIs and the
+ * creation page's form field it belongs to. A new refusal is one more constant here; nothing maps a key to a
+ * code anywhere else, so none can fall through to a default.
+ */
+public enum AppPasswordError {
+
+    NAME_MISSING("appPasswordNameMissing", "invalid_name", 400, Field.NAME),
+    NAME_TOO_LONG("appPasswordNameTooLong", "invalid_name", 400, Field.NAME),
+    NAME_INVALID("appPasswordNameInvalid", "invalid_name", 400, Field.NAME),
+    NAME_DUPLICATE("appPasswordNameDuplicate", "duplicate_name", 409, Field.NAME),
+    NOT_ALLOWED("appPasswordNotAllowed", "not_allowed", 403, null),
+    SECOND_FACTOR_REQUIRED("appPasswordSecondFactorRequired", "not_allowed", 403, null),
+    LIMIT_REACHED("appPasswordLimitReached", "limit_reached", 409, null),
+    EXPIRY_PAST("appPasswordExpiryPast", "invalid_expiry", 400, Field.LIFETIME),
+    EXPIRY_TOO_LATE("appPasswordExpiryTooLate", "invalid_expiry", 400, Field.LIFETIME),
+    CLIENT_NOT_ALLOWED("appPasswordClientNotAllowed", "invalid_client", 400, Field.CLIENTS),
+    /** Another creation for the same user held the lease too long. */
+    BUSY("appPasswordBusy", "try_again", 409, null),
+
+    // Refusals of the REST APIs alone: no page shows them, so they have no message key.
+    INVALID_REQUEST(null, "invalid_request", 400, null),
+    BODY_TOO_LARGE(null, "invalid_request", 413, null),
+    EXPIRY_UNREADABLE(null, "invalid_expiry", 400, null),
+    NOT_FOUND(null, "not_found", 404, null),
+    INVALID_TOKEN(null, "invalid_token", 401, null),
+    INSUFFICIENT_SCOPE(null, "insufficient_scope", 403, null),
+    APP_PASSWORD_TOKEN(null, "app_password_token", 403, null),
+    REAUTHENTICATION_REQUIRED(null, "reauthentication_required", 403, null),
+    INVALID_ORIGIN(null, "invalid_origin", 403, null);
+
+    /** The creation page's form fields a refusal can belong to. */
+    public static final class Field {
+        public static final String NAME = "name";
+        public static final String LIFETIME = "lifetimeDays";
+        public static final String CLIENTS = "clients";
+
+        private Field() {
+        }
+    }
+
+    private final String messageKey;
+    private final String code;
+    private final int status;
+    private final String field;
+
+    AppPasswordError(String messageKey, String code, int status, String field) {
+        this.messageKey = messageKey;
+        this.code = code;
+        this.status = status;
+        this.field = field;
+    }
+
+    /** Theme message key, {@code null} for refusals only the REST APIs give. */
+    public String messageKey() {
+        return messageKey;
+    }
+
+    /** The code APIs answer ({@code error}) and events record, the same on every surface. */
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The creation page's field the message is shown under, {@code null} for the request as a whole. */
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,62 @@
+package io.apppasswords.keycloak.events;
+
+import com.google.auto.service.AutoService;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
+import io.apppasswords.keycloak.lifecycle.ExpiredAppPasswordCleanup;
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.timer.TimerProvider;
+
+/**
+ * Registers {@link AppPasswordEventListener} as a global listener: Keycloak hands it every realm's user and
+ * admin events whether or not the realm lists it under "Event listeners" or stores events, so revocation
+ * cannot be switched off by accident (the realm's policy says whether it revokes). It also starts the other
+ * thing that happens without a request: the periodic clean-up of expired app passwords.
+ */
+@AutoService(EventListenerProviderFactory.class)
+public class AppPasswordEventListenerFactory implements EventListenerProviderFactory {
+
+    public static final String PROVIDER_ID = "app-passwords";
+
+    private int cleanupIntervalSeconds = AppPasswordCredentialProviderFactory.DEFAULT_CLEANUP_INTERVAL_SECONDS;
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new AppPasswordEventListener(session);
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        // the option belongs to the credential provider's scope, where the docs put it
+        Config.Scope credential = Config.scope("credential", AppPasswordCredentialProviderFactory.PROVIDER_ID);
+        cleanupIntervalSeconds = Math.max(1, credential.getInt(AppPasswordCredentialProviderFactory.CLEANUP_INTERVAL,
+                AppPasswordCredentialProviderFactory.DEFAULT_CLEANUP_INTERVAL_SECONDS));
+    }
+
+    /** Each realm's grace period before an expired app password is deleted is in its policy. */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        try (KeycloakSession session = factory.create()) {
+            session.getProvider(TimerProvider.class).schedule(
+                    new ExpiredAppPasswordCleanup(factory, cleanupIntervalSeconds),
+                    cleanupIntervalSeconds * 1000L, ExpiredAppPasswordCleanup.TASK_NAME);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
