@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -139,7 +140,7 @@ public class AppPasswordAuthenticator implements Authenticator {
         if (!credential.allowsClient(context.getAuthenticationSession().getClient().getClientId())) {
             // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
             event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);
-            invalidCredentials(context);
+            refuseUncounted(context);
             return null;
         }
         return credential;
@@ -190,6 +191,17 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
         String ip = IpLiteral.parse(context.getHttpRequest().getHttpHeaders().getHeaderString(settings.forwardedIpHeader()));
         return ip == null ? remote : ip;
+    }
+
+    /**
+     * Keycloak's wrong-password answer without a brute-force failure: the flow counts a failed step against
+     * the user it names, or the user name an earlier step noted, so both go first (in a flow whose username
+     * step ran before this one, too). For a value that is no guess: the right secret through the wrong door.
+     */
+    static void refuseUncounted(AuthenticationFlowContext context) {
+        context.clearUser();
+        context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        invalidCredentials(context);
     }
 
     private static void invalidCredentials(AuthenticationFlowContext context) {
