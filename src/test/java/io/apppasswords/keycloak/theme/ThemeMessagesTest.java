@@ -41,11 +41,15 @@ class ThemeMessagesTest {
     /** {0}, {1,number}, ...: the argument index of a MessageFormat placeholder. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\s*(\\d+)\\s*(?:,[^{}]*)?}");
 
-    /** The locales of Keycloak 26.7's login theme: the suffixes of its theme/base/login/messages files. */
+    /**
+     * The 41 locales of Keycloak 26.7's login theme, named as Keycloak looks up an extension's messages:
+     * by the realm locale's own tag. Keycloak offers Chinese as zh-CN and zh-TW (its own bundles are called
+     * zh_Hans/zh_Hant, but a provider's theme resources are found as messages_zh_CN/messages_zh_TW only).
+     */
     static final List<String> LOCALES = List.of(
             "ar", "az", "ca", "cs", "da", "de", "el", "en", "es", "eu", "fa", "fi", "fr", "hr", "hu", "hy",
             "id", "it", "ja", "ka", "kk", "ko", "ky", "lt", "lv", "nl", "no", "pl", "pt", "pt_BR", "ro", "ru",
-            "sk", "sl", "sv", "th", "tr", "uk", "vi", "zh_Hans", "zh_Hant");
+            "sk", "sl", "sv", "th", "tr", "uk", "vi", "zh_CN", "zh_TW");
 
     /**
      * Keys that never pass through {@link MessageFormat}: the account console translates them itself
