@@ -2,8 +2,10 @@ package io.apppasswords.keycloak.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apppasswords.keycloak.it.DemoRealm;
 import io.apppasswords.keycloak.it.KeycloakServer;
 import io.apppasswords.keycloak.it.Policy;
+import io.apppasswords.keycloak.it.HttpReply;
 import io.apppasswords.keycloak.it.TokenClient;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.admin.client.Keycloak;
@@ -51,7 +53,7 @@ import java.util.regex.Pattern;
  */
 public final class LoginBenchmark {
 
-    static final String REALM = KeycloakServer.REALM;
+    static final String REALM = DemoRealm.NAME;
     static final String SERVICE_CLIENT = "bench-service";
     static final String SERVICE_SECRET = "bench-service-secret";
     static final String PASSWORD_CLIENT = "bench-password";
@@ -288,7 +290,7 @@ public final class LoginBenchmark {
 
     /** Creates {@code count} app passwords through the self-service API, as the user would. */
     private static List<String> appPasswords(KeycloakServer kc, String username, int count) throws IOException {
-        TokenClient.Response login = new TokenClient(kc.baseUrl(), REALM)
+        HttpReply login = new TokenClient(kc.baseUrl(), REALM)
                 .passwordGrant("demo-cli", null, username, USER_PASSWORD);
         if (!login.ok()) {
             throw new IllegalStateException("account token for " + username + ": " + login);
@@ -472,12 +474,12 @@ public final class LoginBenchmark {
                                      String password) throws IOException {
         TokenClient tokens = new TokenClient(kc.baseUrl(), REALM);
         // scope=openid: userinfo answers only tokens with that scope.
-        TokenClient.Response login = tokens.post(Map.of("grant_type", "password", "client_id", clientId,
+        HttpReply login = tokens.post(Map.of("grant_type", "password", "client_id", clientId,
                 "client_secret", secret, "username", username, "password", password, "scope", "openid"));
         String refresh = login.refreshToken();
         String refreshed = "-";
         if (refresh != null) {
-            TokenClient.Response r = tokens.post(Map.of("grant_type", "refresh_token", "client_id", clientId,
+            HttpReply r = tokens.post(Map.of("grant_type", "refresh_token", "client_id", clientId,
                     "client_secret", secret, "refresh_token", refresh));
             refreshed = r.ok() ? "200, new tokens" : r.status() + " " + r.error();
         }
@@ -502,7 +504,7 @@ public final class LoginBenchmark {
 
     private static void mustLogIn(TokenClient tokens, String clientId, String secret, String username,
                                   String password) {
-        TokenClient.Response r = tokens.passwordGrant(clientId, secret, username, password);
+        HttpReply r = tokens.passwordGrant(clientId, secret, username, password);
         if (!r.ok()) {
             throw new IllegalStateException("login of " + username + " through " + clientId + " failed: " + r);
         }

@@ -35,6 +35,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apppasswords.keycloak.it.HttpReply;
 import io.apppasswords.keycloak.it.TokenClient;
 import io.apppasswords.keycloak.it.Totp;
 
@@ -65,7 +66,7 @@ class DockerComposeSmokeIT {
     @Test
     void aliceUsesAnAppPasswordForImapAndSmtp() throws Exception {
         String keycloak = "http://" + COMPOSE.getServiceHost("keycloak", 8080) + ":" + COMPOSE.getServicePort("keycloak", 8080);
-        TokenClient.Response account = new TokenClient(keycloak, "demo")
+        HttpReply account = new TokenClient(keycloak, "demo")
                 .passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
         assertTrue(account.ok(), account.toString());
 

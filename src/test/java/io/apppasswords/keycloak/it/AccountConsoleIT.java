@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.AppPasswordApi.json;
 import static io.apppasswords.keycloak.it.SelfServiceApiIT.idOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,13 +45,13 @@ class AccountConsoleIT {
         // Two existing app passwords: one used by the mail server, restricted and expiring; one expired.
         String expires = Instant.now().plus(90, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS).toString();
         String token = Users.accountToken(username, Users.PASSWORD);
-        AppPasswordApi.Reply phone = AppPasswordApi.createJson(token,
-                json(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"))));
+        HttpReply phone = AppPasswordApi.createJson(token,
+                Json.write(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"))));
         assertEquals(201, phone.status(), phone.toString());
         assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username,
                 phone.json().path("password").asText()).ok());
         String soon = Instant.now().plus(2, ChronoUnit.SECONDS).toString();
-        assertEquals(201, AppPasswordApi.createJson(token, json(Map.of("name", "Old tablet", "expiresAt", soon))).status());
+        assertEquals(201, AppPasswordApi.createJson(token, Json.write(Map.of("name", "Old tablet", "expiresAt", soon))).status());
         Thread.sleep(2_500);
 
         try (HeadlessChromium chromium = new HeadlessChromium(1280, 1100)) {

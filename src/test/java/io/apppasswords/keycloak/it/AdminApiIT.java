@@ -1,7 +1,6 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.AdminEventRepresentation;
@@ -26,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AdminApiIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @BeforeAll
     static void start() {
         KeycloakServer.get();
@@ -43,7 +40,7 @@ class AdminApiIT {
                     .map(r -> Users.realm().clients().get(rm.getId()).roles().get(r).toRepresentation()).toList();
             users.get(Users.id(username)).roles().clientLevel(rm.getId()).add(roles);
         }
-        TokenClient.Response r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
+        HttpReply r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
     }
@@ -55,7 +52,7 @@ class AdminApiIT {
         Users.createAppPassword(username, "Laptop");
         Users.createAppPassword(Users.create("admin-list-other"), "Other");
 
-        AppPasswordApi.Reply list = AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), Users.id(username));
+        HttpReply list = AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), Users.id(username));
         assertEquals(200, list.status(), list.toString());
         Set<String> listed = new java.util.HashSet<>();
         list.json().forEach(e -> listed.add(e.path("name").asText()));
@@ -139,10 +136,10 @@ class AdminApiIT {
         String username = Users.create("admin-create");
         String userId = Users.id(username);
         String admin = AppPasswordApi.masterAdminToken();
-        AppPasswordApi.Reply post = AppPasswordApi.send("POST", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+        HttpReply post = AppPasswordApi.send("POST", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
                 "application/json", "{\"name\":\"By the admin\"}");
         assertEquals(405, post.status(), post.toString());
-        AppPasswordApi.Reply put = AppPasswordApi.send("PUT", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+        HttpReply put = AppPasswordApi.send("PUT", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
                 "application/json", "{\"name\":\"By the admin\"}");
         assertEquals(405, put.status(), put.toString());
         assertEquals(0, Users.appPasswords(username).size());
@@ -169,7 +166,7 @@ class AdminApiIT {
             assertEquals("DELETE", e.getOperationType());
             assertEquals("USER", e.getResourceType());
             assertNotNull(e.getRepresentation(), "representation (admin event details are on in the demo)");
-            JsonNode rep = JSON.readTree(e.getRepresentation());
+            JsonNode rep = Json.read(e.getRepresentation());
             assertTrue(rep.has("name") && rep.has("createdAt") && !rep.has("password"), rep.toString());
             CoreAppPasswordIT.assertNoSecret(e.getRepresentation(), secret);
             assertFalse(e.getRepresentation().toLowerCase().contains("digest"), e.getRepresentation());
@@ -187,7 +184,7 @@ class AdminApiIT {
         String username = Users.create("admin-console");
         String userId = Users.id(username);
         String secret = Users.createAppPassword(username, "Thunderbird");
-        AppPasswordApi.Reply raw = AppPasswordApi.send("GET", KeycloakServer.get().baseUrl() + "/admin/realms/demo/users/"
+        HttpReply raw = AppPasswordApi.send("GET", KeycloakServer.get().baseUrl() + "/admin/realms/demo/users/"
                 + userId + "/credentials", AppPasswordApi.masterAdminToken(), null, null);
         assertEquals(200, raw.status(), raw.toString());
         JsonNode row = null;
@@ -200,7 +197,7 @@ class AdminApiIT {
         assertEquals("Thunderbird", row.path("userLabel").asText());
         assertTrue(Math.abs(row.path("createdDate").asLong() - System.currentTimeMillis()) < 120_000, row.toString());
         assertTrue(row.path("secretData").isMissingNode() || row.path("secretData").isNull(), "no secretData: " + row);
-        JsonNode data = JSON.readTree(row.path("credentialData").asText());
+        JsonNode data = Json.read(row.path("credentialData").asText());
         Set<String> keys = new java.util.HashSet<>();
         data.fieldNames().forEachRemaining(keys::add);
         assertTrue(Set.of("algorithm", "expiresAt", "clients", "lastUsedAt", "lastUsedIp", "lastUsedClient")

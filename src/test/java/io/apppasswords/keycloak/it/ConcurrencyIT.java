@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Mail clients open several connections at once; app-password logins must not trip over each other. */
 class ConcurrencyIT {
 
-    private static TokenClient.Response mail(String username, String password) {
+    private static HttpReply mail(String username, String password) {
         return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, password);
     }
 
@@ -41,8 +41,8 @@ class ConcurrencyIT {
             String username = Users.create("parallel");
             String secret = Users.createAppPassword(username, "Thunderbird");
             for (int round = 0; round < 5; round++) {
-                List<TokenClient.Response> answers = all(8, () -> mail(username, secret));
-                long ok = answers.stream().filter(TokenClient.Response::ok).count();
+                List<HttpReply> answers = all(8, () -> mail(username, secret));
+                long ok = answers.stream().filter(HttpReply::ok).count();
                 assertEquals(8, ok, "round " + round + ": " + answers.stream().filter(r -> !r.ok()).toList());
             }
 
@@ -81,7 +81,7 @@ class ConcurrencyIT {
         List<Callable<Object>> work = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             work.add(() -> {
-                TokenClient.Response r = mail(username, stable);
+                HttpReply r = mail(username, stable);
                 if (!r.ok()) {
                     unexpected.add("login: " + r);
                 }
@@ -91,14 +91,14 @@ class ConcurrencyIT {
         for (int i = 0; i < 10; i++) {
             int n = i;
             work.add(() -> {
-                AppPasswordApi.Reply r = AppPasswordApi.create(bearer, "Temp " + n);
+                HttpReply r = AppPasswordApi.create(bearer, "Temp " + n);
                 if (r.status() == 409 && "try_again".equals(r.error())) {
                     busy.add("Temp " + n); // intended: the user's create lease stayed taken (loaded machine)
                 } else if (r.status() != 201) {
                     unexpected.add("create: " + r);
                 } else {
                     created.put("Temp " + n, r.json().path("password").asText());
-                    AppPasswordApi.Reply deleted = n % 2 == 0 ? AppPasswordApi.delete(bearer, r.json().path("id").asText()) : null;
+                    HttpReply deleted = n % 2 == 0 ? AppPasswordApi.delete(bearer, r.json().path("id").asText()) : null;
                     if (deleted != null && deleted.status() != 204) {
                         unexpected.add("delete: " + deleted);
                     }

@@ -36,11 +36,11 @@ class CoreAppPasswordIT {
         server = KeycloakServer.get();
     }
 
-    private static TokenClient.Response mail(String username, String password) {
+    private static HttpReply mail(String username, String password) {
         return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, password);
     }
 
-    private static void assertWrongPasswordAnswer(TokenClient.Response r) {
+    private static void assertWrongPasswordAnswer(HttpReply r) {
         assertEquals(400, r.status(), r.toString());
         assertEquals("invalid_grant", r.error(), r.toString());
         assertEquals("Invalid user credentials", r.errorDescription(), r.toString());
@@ -128,7 +128,7 @@ class CoreAppPasswordIT {
     void thePagesSpeakGerman() {
         String username = Users.create("de");
         Browser browser = Browser.demo();
-        Browser.Page login = browser.authorize(KeycloakServer.REALM, "account-console", server.realmUrl() + "/account/",
+        Browser.Page login = browser.authorize(DemoRealm.NAME, "account-console", server.realmUrl() + "/account/",
                 "app-password", java.util.Map.of("ui_locales", "de"));
         Browser.Page create = browser.login(login, username, Users.PASSWORD, null);
         assertTrue(create.hasForm("kc-app-password-form"), create.describe());
@@ -166,7 +166,7 @@ class CoreAppPasswordIT {
         String username = Users.create("otp", totp);
         String secret = Users.createAppPassword(username, "Mail", totp);
 
-        TokenClient.Response ok = mail(username, secret);
+        HttpReply ok = mail(username, secret);
         assertTrue(ok.ok(), ok.toString());
         assertEquals(username, ok.accessTokenClaims().path("preferred_username").asText());
         assertEquals(username, ok.field("app_password_username"), "user name in the grant response for the mail server");
@@ -219,8 +219,8 @@ class CoreAppPasswordIT {
     void unknownUsersGetTheSameAnswerAsWrongPasswords() {
         String username = Users.create("enum");
         Users.createAppPassword(username, "Mail");
-        TokenClient.Response unknown = mail("nobody-" + UUID.randomUUID(), "abcd-efgh-jkmn-pqrs-tvwx-yz23");
-        TokenClient.Response wrong = mail(username, "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        HttpReply unknown = mail("nobody-" + UUID.randomUUID(), "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        HttpReply wrong = mail(username, "abcd-efgh-jkmn-pqrs-tvwx-yz23");
         assertWrongPasswordAnswer(unknown);
         assertWrongPasswordAnswer(wrong);
         assertEquals(unknown.body(), wrong.body());

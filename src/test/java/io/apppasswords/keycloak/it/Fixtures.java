@@ -90,7 +90,7 @@ final class Fixtures {
 
     /** An access token for {@code clientId} (secret {@link #SECRET}) from a password grant. */
     static String token(String clientId, String username, String password) {
-        TokenClient.Response r = TokenClient.demo().passwordGrant(clientId, SECRET, username, password);
+        HttpReply r = TokenClient.demo().passwordGrant(clientId, SECRET, username, password);
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
     }
@@ -107,7 +107,7 @@ final class Fixtures {
         Browser.Page end = browser.login(login, username, password, null);
         assertTrue(end.redirected(), end.describe());
         Browser.Authorization a = browser.lastAuthorization();
-        TokenClient.Response r = TokenClient.demo().exchangeCode("account-console", null, end.redirectParam("code"),
+        HttpReply r = TokenClient.demo().exchangeCode("account-console", null, end.redirectParam("code"),
                 a.redirectUri(), a.codeVerifier());
         assertTrue(r.ok(), r.toString());
         return r.accessToken();

@@ -188,7 +188,7 @@ class MailServerIT {
     void anAppPasswordRestrictedToAnotherClientIsRefused() throws Exception {
         Totp totp = Users.newTotp();
         String username = Users.create("imap-restricted", totp);
-        AppPasswordApi.Reply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
+        HttpReply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
                 JSON.writeValueAsString(Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
         assertEquals(201, created.status(), created.toString());
         String secret = created.json().path("password").asText();

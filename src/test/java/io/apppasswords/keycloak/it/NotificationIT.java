@@ -160,7 +160,7 @@ class NotificationIT {
         pointSmtpAt(freeLoopbackPort()); // nothing listens there
         try {
             String username = Users.create("mail-down");
-            AppPasswordApi.Reply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
+            HttpReply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
             assertEquals(201, created.status(), created.toString());
             assertEquals(1, Users.appPasswords(username).size());
         } finally {

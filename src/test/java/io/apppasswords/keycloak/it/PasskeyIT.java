@@ -89,7 +89,7 @@ class PasskeyIT {
             assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), chromium.describe());
 
             // 4. The legacy mail client signs in with it.
-            TokenClient.Response grant = TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+            HttpReply grant = TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
             assertTrue(grant.ok(), grant.toString());
         }
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.apppasswords.keycloak.it.AppPasswordApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,12 +55,12 @@ class SelfServiceApiIT {
         body.put("name", "Phone");
         body.put("expiresAt", expires);
         body.put("clients", List.of("mail-server", "mail-mixed"));
-        AppPasswordApi.Reply phone = AppPasswordApi.createJson(token(username), json(body));
+        HttpReply phone = AppPasswordApi.createJson(token(username), Json.write(body));
         assertEquals(201, phone.status(), phone.toString());
         String laptop = Users.createAppPassword(username, "Laptop");
         Users.createAppPassword(other, "Not mine");
 
-        AppPasswordApi.Reply list = AppPasswordApi.list(token(username));
+        HttpReply list = AppPasswordApi.list(token(username));
         assertEquals(200, list.status(), list.toString());
         assertTrue(list.header("Content-Type").startsWith("application/json"), list.header("Content-Type"));
         assertEquals(2, list.json().size(), list.body());
@@ -93,7 +92,7 @@ class SelfServiceApiIT {
     @Test
     void createAnswers201WithLocationAndThePasswordThisOnceOnly() {
         String username = Users.create("create");
-        AppPasswordApi.Reply created = AppPasswordApi.create(token(username), "  Thunderbird  ");
+        HttpReply created = AppPasswordApi.create(token(username), "  Thunderbird  ");
         assertEquals(201, created.status(), created.toString());
         String id = created.json().path("id").asText();
         assertEquals(AppPasswordApi.selfUrl() + "/" + id, created.header("Location"));
@@ -106,7 +105,7 @@ class SelfServiceApiIT {
 
         assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
                 "the returned password works");
-        AppPasswordApi.Reply list = AppPasswordApi.list(token(username));
+        HttpReply list = AppPasswordApi.list(token(username));
         assertFalse(list.json().get(0).has("password"), list.body());
         CoreAppPasswordIT.assertNoSecret(list.body(), secret);
         CredentialRepresentation stored = Users.appPasswords(username).get(0);
@@ -126,19 +125,19 @@ class SelfServiceApiIT {
         assertError(400, "invalid_name", AppPasswordApi.create(token, "tab\there"));
         assertError(400, "invalid_name", AppPasswordApi.createJson(token, "{}"));
         assertError(400, "invalid_expiry", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Past", "expiresAt", "2001-01-01T00:00:00Z"))));
+                Json.write(Map.of("name", "Past", "expiresAt", "2001-01-01T00:00:00Z"))));
         assertError(400, "invalid_expiry", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Garbage", "expiresAt", "next tuesday"))));
+                Json.write(Map.of("name", "Garbage", "expiresAt", "next tuesday"))));
         assertError(400, "invalid_client", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Unknown client", "clients", List.of("no-such-client")))));
-        assertError(400, "invalid_request", AppPasswordApi.createJson(token, json(Map.of("name", "X", "secret", "mine"))));
+                Json.write(Map.of("name", "Unknown client", "clients", List.of("no-such-client")))));
+        assertError(400, "invalid_request", AppPasswordApi.createJson(token, Json.write(Map.of("name", "X", "secret", "mine"))));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "{\"name\": 42, \"clients\": \"mail-server\"}"));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "{\"name\": "));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "[]"));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, ""));
         assertError(413, "invalid_request", AppPasswordApi.createJson(token,
-                json(Map.of("name", "y".repeat(16 * 1024)))), "larger than the server's 16 KiB limit");
-        AppPasswordApi.Reply form = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), token,
+                Json.write(Map.of("name", "y".repeat(16 * 1024)))), "larger than the server's 16 KiB limit");
+        HttpReply form = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), token,
                 "application/x-www-form-urlencoded", "name=Form");
         assertTrue(form.status() == 415 || form.status() == 400, form.toString());
 
@@ -170,7 +169,7 @@ class SelfServiceApiIT {
         assertEquals(2, Users.get(username).credentials().stream()
                 .filter(c -> Set.of("otp", "password").contains(c.getType())).count(), "other credential types untouched");
 
-        AppPasswordApi.Reply deleted = AppPasswordApi.delete(token, tablet);
+        HttpReply deleted = AppPasswordApi.delete(token, tablet);
         assertEquals(204, deleted.status(), deleted.toString());
         assertEquals(List.of("Phone"), Users.appPasswords(username).stream().map(CredentialRepresentation::getUserLabel).toList());
         assertFalse(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
@@ -229,7 +228,7 @@ class SelfServiceApiIT {
         try {
             String token = token(username);
             Thread.sleep(2_100);
-            AppPasswordApi.Reply refused = AppPasswordApi.create(token, "Too late");
+            HttpReply refused = AppPasswordApi.create(token, "Too late");
             assertError(403, "reauthentication_required", refused);
             assertEquals(200, AppPasswordApi.list(token).status());
             assertEquals(1, Users.appPasswords(username).size());
@@ -263,7 +262,7 @@ class SelfServiceApiIT {
         tokens.add(Fixtures.token(Fixtures.directGrantClient("no-refresh", transientFlow, true, false), username, secret));
         String persistentFlow = Fixtures.appPasswordsOnlyFlow(false);
         String persistentClient = Fixtures.directGrantClient("persistent", persistentFlow, true, true);
-        TokenClient.Response persistent = TokenClient.demo().passwordGrant(persistentClient, Fixtures.SECRET, username, secret);
+        HttpReply persistent = TokenClient.demo().passwordGrant(persistentClient, Fixtures.SECRET, username, secret);
         assertTrue(persistent.ok(), persistent.toString());
         assertNotNull(persistent.refreshToken(), "a stored session has a refresh token");
         tokens.add(persistent.accessToken());
@@ -303,10 +302,10 @@ class SelfServiceApiIT {
         String wide = Fixtures.token(Fixtures.directGrantClient("wide", persistentFlow, true, true), username, secret);
 
         for (String token : List.of(demoMail, narrow)) {
-            AppPasswordApi.Reply r = AppPasswordApi.send("GET", accountApi, token, null, null);
+            HttpReply r = AppPasswordApi.send("GET", accountApi, token, null, null);
             assertTrue(r.status() == 401 || r.status() == 403, TokenClient.claims(token).path("azp") + ": " + r);
         }
-        AppPasswordApi.Reply open = AppPasswordApi.send("GET", accountApi, wide, null, null);
+        HttpReply open = AppPasswordApi.send("GET", accountApi, wide, null, null);
         assertEquals(200, open.status(), "with the account audience and a kept session, Keycloak's API lets it in: " + open);
     }
 
@@ -321,26 +320,26 @@ class SelfServiceApiIT {
         String origin = server.baseUrl();
         String app = "https://app.example";
 
-        AppPasswordApi.Reply consoleCall = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(),
+        HttpReply consoleCall = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(),
                 Fixtures.accountConsoleToken(username, Users.PASSWORD), null, null, Map.of("Origin", origin));
         assertEquals(200, consoleCall.status(), consoleCall.toString());
 
         String spa = Fixtures.browserAppClient(app);
-        TokenClient.Response spaLogin = TokenClient.demo().passwordGrant(spa, null, username, Users.PASSWORD);
+        HttpReply spaLogin = TokenClient.demo().passwordGrant(spa, null, username, Users.PASSWORD);
         assertTrue(spaLogin.ok(), spaLogin.toString());
-        AppPasswordApi.Reply ok = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
+        HttpReply ok = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
                 Map.of("Origin", app));
         assertEquals(200, ok.status(), ok.toString());
         assertEquals(app, ok.header("Access-Control-Allow-Origin"), ok.headers().toString());
         assertEquals("true", ok.header("Access-Control-Allow-Credentials"));
 
-        AppPasswordApi.Reply foreign = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
+        HttpReply foreign = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
                 Map.of("Origin", "https://evil.example"));
         assertError(403, "invalid_origin", foreign);
         assertNull(foreign.header("Access-Control-Allow-Origin"), foreign.headers().toString());
 
         for (String path : List.of("", "/" + UUID.randomUUID())) {
-            AppPasswordApi.Reply preflight = AppPasswordApi.send("OPTIONS", AppPasswordApi.selfUrl() + path, null, null, null,
+            HttpReply preflight = AppPasswordApi.send("OPTIONS", AppPasswordApi.selfUrl() + path, null, null, null,
                     Map.of("Origin", app, "Access-Control-Request-Method", path.isEmpty() ? "POST" : "DELETE",
                             "Access-Control-Request-Headers", "authorization,content-type"));
             assertEquals(200, preflight.status(), preflight.toString());
@@ -353,11 +352,11 @@ class SelfServiceApiIT {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    static void assertError(int status, String error, AppPasswordApi.Reply reply) {
+    static void assertError(int status, String error, HttpReply reply) {
         assertError(status, error, reply, "");
     }
 
-    static void assertError(int status, String error, AppPasswordApi.Reply reply, String context) {
+    static void assertError(int status, String error, HttpReply reply, String context) {
         assertEquals(status, reply.status(), context + " " + reply);
         assertEquals(error, reply.error(), context + " " + reply);
         assertFalse(reply.json().path("error_description").asText("").isBlank(), context + " " + reply);

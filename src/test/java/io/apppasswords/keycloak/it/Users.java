@@ -22,7 +22,7 @@ public final class Users {
     }
 
     public static RealmResource realm() {
-        return KeycloakServer.get().admin().realm(KeycloakServer.REALM);
+        return KeycloakServer.get().admin().realm(DemoRealm.NAME);
     }
 
     /** A new enabled user with {@link #PASSWORD} and no second factor; returns the username. */
@@ -86,7 +86,7 @@ public final class Users {
     }
 
     public static String accountToken(String username, String password, Totp totp) {
-        TokenClient.Response r = TokenClient.demo().passwordGrant("demo-cli", null, username, password,
+        HttpReply r = TokenClient.demo().passwordGrant("demo-cli", null, username, password,
                 totp == null ? null : totp.fresh());
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
@@ -98,7 +98,7 @@ public final class Users {
     }
 
     public static String createAppPassword(String username, String name, Totp totp) {
-        AppPasswordApi.Reply reply = AppPasswordApi.create(accountToken(username, PASSWORD, totp), name);
+        HttpReply reply = AppPasswordApi.create(accountToken(username, PASSWORD, totp), name);
         assertEquals(201, reply.status(), reply.toString());
         return reply.json().path("password").asText();
     }
