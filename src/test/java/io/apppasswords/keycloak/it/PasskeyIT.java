@@ -9,7 +9,6 @@ import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.openqa.selenium.By;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,16 +55,16 @@ class PasskeyIT {
         rep.setRequiredActions(List.of("webauthn-register-passwordless"));
         Users.get(username).update(rep);
 
-        try (Chromium chromium = Chromium.start()) {
+        try (HeadlessChromium chromium = new HeadlessChromium(1280, 1000)) {
             chromium.addPasskeyAuthenticator();
 
             // 1. First sign-in with the temporary password; Keycloak asks to register a passkey.
             String account = server.realmUrl() + "/account/";
-            chromium.get(authorize("account-console", account, null));
-            chromium.await(By.id("username")).sendKeys(username);
-            chromium.driver().findElement(By.id("password")).sendKeys(Users.PASSWORD);
-            chromium.driver().findElement(By.id("kc-login")).click();
-            chromium.await(By.id("registerWebAuthn")).click();
+            chromium.open(authorize("account-console", account, null));
+            chromium.type(chromium.find("#username"), username);
+            chromium.type(chromium.find("#password"), Users.PASSWORD);
+            chromium.click(chromium.find("#kc-login"));
+            chromium.click(chromium.find("#registerWebAuthn"));
             chromium.acceptPrompt(); // the passkey's label
             chromium.awaitUrl(account);
 
@@ -77,15 +76,15 @@ class PasskeyIT {
                     Users.get(username).credentials().stream().map(CredentialRepresentation::getType).toList());
 
             // 3. A new browser session: sign in with the passkey alone and create an app password.
-            chromium.driver().manage().deleteAllCookies();
+            chromium.deleteAllCookies();
             String callback = server.realmUrl() + "/passkey-test-callback";
-            chromium.get(authorize(clientId, callback, "app-password"));
-            chromium.await(By.id("username")).sendKeys(username);
-            chromium.driver().findElement(By.id("kc-login")).click();
-            chromium.await(By.id("authenticateWebAuthnButton")).click();
-            chromium.await(By.id("app-password-name")).sendKeys("Old mail client");
-            chromium.driver().findElement(By.id("app-password-submit")).click();
-            String secret = chromium.await(By.id("app-password-value")).getText();
+            chromium.open(authorize(clientId, callback, "app-password"));
+            chromium.type(chromium.find("#username"), username);
+            chromium.click(chromium.find("#kc-login"));
+            chromium.click(chromium.find("#authenticateWebAuthnButton"));
+            chromium.type(chromium.find("#app-password-name"), "Old mail client");
+            chromium.click(chromium.find("#app-password-submit"));
+            String secret = chromium.text(chromium.find("#app-password-value"));
             assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), chromium.describe());
 
             // 4. The legacy mail client signs in with it.
