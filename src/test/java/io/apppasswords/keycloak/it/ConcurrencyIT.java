@@ -14,13 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Mail clients open several connections at once; app-password logins must not trip over each other. */
 class ConcurrencyIT {
 
     private static HttpReply mail(String username, String password) {
-        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, password);
+        return TokenClient.demo().mailLogin(username, password);
     }
 
     /**
@@ -50,15 +49,15 @@ class ConcurrencyIT {
             // failure store may merge simultaneous failures of one user (its blocking protector exists to
             // serialise them), so the parallel burst must count, and the lock must follow within a few more.
             String userId = Users.id(username);
-            all(3, () -> mail(username, CoreAppPasswordIT.mutate(secret)));
-            CoreAppPasswordIT.waitFor(() -> failures(userId) >= 1);
+            all(3, () -> mail(username, AppPasswordAssertions.mutate(secret)));
+            AppPasswordAssertions.waitFor(() -> failures(userId) >= 1);
             for (int i = 0; i < 3 && !locked(userId); i++) {
                 int before = failures(userId);
-                mail(username, CoreAppPasswordIT.mutate(secret));
-                CoreAppPasswordIT.waitFor(() -> failures(userId) > before || locked(userId));
+                mail(username, AppPasswordAssertions.mutate(secret));
+                AppPasswordAssertions.waitFor(() -> failures(userId) > before || locked(userId));
             }
             try {
-                CoreAppPasswordIT.waitFor(() -> locked(userId));
+                AppPasswordAssertions.waitFor(() -> locked(userId));
             } catch (AssertionError e) {
                 throw new AssertionError("not locked: " + Users.realm().attackDetection().bruteForceUserStatus(userId), e);
             }

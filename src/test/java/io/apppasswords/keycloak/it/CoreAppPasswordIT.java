@@ -11,6 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,12 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CoreAppPasswordIT {
 
-    static final String MAIL = "mail-server";
-    static final String MAIL_SECRET = "mail-server-secret";
-    static final String MIXED = "mail-mixed";
-    static final String MIXED_SECRET = "mail-mixed-secret";
-    static final String FORMAT = "([0-9a-hjkmnp-tv-z]{4}-){5}[0-9a-hjkmnp-tv-z]{4}";
-
     private static KeycloakServer server;
 
     @BeforeAll
@@ -37,12 +40,11 @@ class CoreAppPasswordIT {
     }
 
     private static HttpReply mail(String username, String password) {
-        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, password);
+        return TokenClient.demo().mailLogin(username, password);
     }
 
     private static void assertWrongPasswordAnswer(HttpReply r) {
-        assertEquals(400, r.status(), r.toString());
-        assertEquals("invalid_grant", r.error(), r.toString());
+        assertInvalidGrant(r);
         assertEquals("Invalid user credentials", r.errorDescription(), r.toString());
     }
 
@@ -273,27 +275,6 @@ class CoreAppPasswordIT {
             assertWrongPasswordAnswer(mail(disabled, disabledSecret));
         } finally {
             Users.realm().update(realm);
-        }
-    }
-
-    static String mutate(String secret) {
-        char last = secret.charAt(secret.length() - 1);
-        return secret.substring(0, secret.length() - 1) + (last == 'a' ? 'b' : 'a');
-    }
-
-    static void assertNoSecret(String text, String secret) {
-        assertFalse(text.contains(secret), "secret leaked");
-        assertFalse(text.contains(secret.replace("-", "")), "secret leaked");
-    }
-
-    /** Keycloak records brute-force failures on a background executor, slow on a loaded machine. */
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -36,8 +36,8 @@ class HostileInputIT {
     private static HttpReply grant(String user, String password) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
-        form.put("client_id", CoreAppPasswordIT.MAIL);
-        form.put("client_secret", CoreAppPasswordIT.MAIL_SECRET);
+        form.put("client_id", DemoRealm.MAIL);
+        form.put("client_secret", DemoRealm.MAIL_SECRET);
         if (user != null) {
             form.put("username", user);
         }

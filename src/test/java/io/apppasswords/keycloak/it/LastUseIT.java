@@ -9,9 +9,9 @@ import org.keycloak.representations.idm.CredentialRepresentation;
 
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,18 +88,14 @@ class LastUseIT {
     /** A public client whose direct grant runs the "app passwords only" flow, removed after the test. */
     private String publicMailClient() {
         String flowId = AppPasswordStep.flows().getFlows().stream()
-                .filter(f -> AppPasswordStep.FLOW.equals(f.getAlias())).findFirst().orElseThrow().getId();
+                .filter(f -> DemoRealm.APP_PASSWORDS_ONLY.equals(f.getAlias())).findFirst().orElseThrow().getId();
         ClientRepresentation client = new ClientRepresentation();
         client.setClientId("public-mail-" + System.nanoTime());
         client.setPublicClient(true);
         client.setStandardFlowEnabled(false);
         client.setDirectAccessGrantsEnabled(true);
         client.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId));
-        try (var response = Users.realm().clients().create(client)) {
-            assertEquals(201, response.getStatus());
-            String location = response.getLocation().toString();
-            publicClientUuid = location.substring(location.lastIndexOf('/') + 1);
-        }
+        publicClientUuid = Fixtures.createClient(client);
         return client.getClientId();
     }
 

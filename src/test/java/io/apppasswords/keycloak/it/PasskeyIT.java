@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,10 +83,10 @@ class PasskeyIT {
             chromium.type(chromium.find("#app-password-name"), "Old mail client");
             chromium.click(chromium.find("#app-password-submit"));
             String secret = chromium.text(chromium.find("#app-password-value"));
-            assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), chromium.describe());
+            assertTrue(secret.matches(AppPasswordAssertions.FORMAT), chromium.describe());
 
             // 4. The legacy mail client signs in with it.
-            HttpReply grant = TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+            HttpReply grant = TokenClient.demo().mailLogin(username, secret);
             assertTrue(grant.ok(), grant.toString());
         }
     }
@@ -109,11 +107,7 @@ class PasskeyIT {
         flow.setTopLevel(true);
         flow.setBuiltIn(false);
         flow.setDescription("Test: passkey-only sign-in");
-        try (var r = flows().createFlow(flow)) {
-            assertEquals(201, r.getStatus());
-            String location = r.getLocation().toString();
-            flowId = location.substring(location.lastIndexOf('/') + 1);
-        }
+        flowId = Fixtures.createdId(flows().createFlow(flow), "create flow " + alias);
         flows().addExecution(alias, Map.<String, Object>of("provider", "auth-cookie"));
         String sub = alias + " - passkey";
         flows().addExecutionFlow(alias, Map.<String, Object>of("alias", sub, "type", "basic-flow", "description", ""));
@@ -131,11 +125,7 @@ class PasskeyIT {
         client.setDirectAccessGrantsEnabled(false);
         client.setRedirectUris(List.of(server.realmUrl() + "/passkey-test-callback"));
         client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId));
-        try (var r = Users.realm().clients().create(client)) {
-            assertEquals(201, r.getStatus());
-            String location = r.getLocation().toString();
-            clientUuid = location.substring(location.lastIndexOf('/') + 1);
-        }
+        clientUuid = Fixtures.createClient(client);
         return client.getClientId();
     }
 

@@ -22,10 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED_SECRET;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.find;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.texts;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -53,17 +55,8 @@ class PolicyIT {
         return AppPasswordApi.createJson(token, json);
     }
 
-    /** A permanent password, as an admin sets it. */
-    private static CredentialRepresentation password(String value) {
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(value);
-        password.setTemporary(false);
-        return password;
-    }
-
     private static HttpReply mail(String username, String secret) {
-        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+        return TokenClient.demo().mailLogin(username, secret);
     }
 
     // ------------------------------------------------------------------------------------------ admin side
@@ -251,9 +244,7 @@ class PolicyIT {
         while (Instant.now().isBefore(soon.plusMillis(200))) {
             Thread.sleep(200);
         }
-        HttpReply refused = mail(username, secret);
-        assertEquals(400, refused.status(), refused.toString());
-        assertEquals("invalid_grant", refused.error());
+        assertInvalidGrant(mail(username, secret));
 
         // Within the grace period (30 days by default) it stays, marked as expired in the account console.
         Thread.sleep(3000); // more than one clean-up interval of the test server
@@ -272,7 +263,7 @@ class PolicyIT {
         assertTrue(find(admin.json(), "Soon").path("expired").asBoolean(), admin.toString());
 
         Policy.demoWith(Map.of("expiredGraceDays", "0"));
-        CoreAppPasswordIT.waitFor(() -> Users.appPasswords(username).isEmpty());
+        waitFor(() -> Users.appPasswords(username).isEmpty());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
                 Users.id(username), null, null, null, 0, 10);
         assertTrue(removed.stream().anyMatch(e -> id.equals(e.getDetails().get("credential_id"))
@@ -316,7 +307,7 @@ class PolicyIT {
         String username = Users.create("adminreset");
         String secret = Users.createAppPassword(username, "Mail");
         Users.createAppPassword(username, "Phone");
-        Users.get(username).resetPassword(password("another-password-2"));
+        Users.get(username).resetPassword(Users.password("another-password-2"));
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
@@ -330,7 +321,7 @@ class PolicyIT {
         String username = Users.create("adminput");
         String secret = Users.createAppPassword(username, "Mail");
         UserRepresentation user = Users.get(username).toRepresentation();
-        user.setCredentials(List.of(password("another-password-6")));
+        user.setCredentials(List.of(Users.password("another-password-6")));
         Users.get(username).update(user); // PUT users/{id}: Keycloak sends no password event for it
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
@@ -350,13 +341,11 @@ class PolicyIT {
         Policy.demoWith(Map.of("revokeOnPasswordChange", "false"));
         String username = Users.create("olderthan");
         String secret = Users.createAppPassword(username, "Mail");
-        Users.get(username).resetPassword(password("another-password-7"));
+        Users.get(username).resetPassword(Users.password("another-password-7"));
         assertTrue(mail(username, secret).ok());
 
         Policy.reset(); // revocation on: the login compares the dates
-        HttpReply refused = mail(username, secret);
-        assertEquals(400, refused.status(), refused.toString());
-        assertEquals("invalid_grant", refused.error());
+        assertInvalidGrant(mail(username, secret));
         assertTrue(Users.appPasswords(username).isEmpty());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
                 Users.id(username), null, null, null, 0, 10);
@@ -382,7 +371,7 @@ class PolicyIT {
         String username = Users.create("keep");
         String secret = Users.createAppPassword(username, "Mail");
         changeOwnPassword(username, Users.PASSWORD, "changed-password-4");
-        Users.get(username).resetPassword(password("another-password-5"));
+        Users.get(username).resetPassword(Users.password("another-password-5"));
         assertEquals(1, Users.appPasswords(username).size());
         assertTrue(mail(username, secret).ok());
     }
@@ -440,21 +429,6 @@ class PolicyIT {
         HttpReply reply = AppPasswordApi.send("GET", server.realmUrl() + "/account/credentials", token, null, null);
         assertEquals(200, reply.status(), reply.toString());
         return reply.json();
-    }
-
-    static JsonNode find(JsonNode list, String name) {
-        for (JsonNode item : list) {
-            if (name.equals(item.path("name").asText())) {
-                return item;
-            }
-        }
-        throw new AssertionError("no app password named " + name + " in " + list);
-    }
-
-    static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     private static void assertAbout(Instant expected, String actual) {

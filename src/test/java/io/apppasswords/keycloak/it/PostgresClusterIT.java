@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.it;
 
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,8 +28,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresClusterIT {
 
-    static final String MAIL = CoreAppPasswordIT.MAIL;
-    static final String MAIL_SECRET = CoreAppPasswordIT.MAIL_SECRET;
     /** The promise: a change made on one node holds on every other node within this time. */
     static final long PROPAGATION_MS = 1000;
 
@@ -65,8 +63,8 @@ class PostgresClusterIT {
         // A node's first grants load the realm, client, flows and keys and are slow: keep that out of the
         // measurements (bob has no app password, so the mail-server grants fail).
         for (KeycloakNode node : List.of(a, b)) {
-            assertTrue(node.tokens().passwordGrant("demo-cli", null, "bob", "bob-password").ok());
-            assertWrong(node.tokens().passwordGrant(MAIL, MAIL_SECRET, "bob", "warm-up-warm-up-warm-up-0"));
+            assertTrue(node.tokens().passwordGrant(DemoRealm.CLI, null, "bob", "bob-password").ok());
+            assertInvalidGrant(node.tokens().mailLogin("bob", "warm-up-warm-up-warm-up-0"));
         }
         user = Users.create(a.admin().realm(DemoRealm.NAME), "cluster", null);
         userId = a.admin().realm(DemoRealm.NAME).users().searchByUsername(user, true).get(0).getId();
@@ -93,7 +91,7 @@ class PostgresClusterIT {
         Wait cold = awaitOn(b, kept, HttpReply::ok);
         // now B caches the user and its credentials; a new app password must invalidate that entry
         assertTrue(login(b, kept).ok());
-        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-1"));
+        assertInvalidGrant(login(b, "wrong-wrong-wrong-wrong-wrong-1"));
         String fresh = createOn(a, "fresh");
         Wait warm = awaitOn(b, fresh, HttpReply::ok);
         System.out.printf("cluster: created on A, accepted on B after %s (user not cached on B), %s (cached)%n",
@@ -116,7 +114,7 @@ class PostgresClusterIT {
         Wait refused = awaitOn(b, doomed, r -> r.status() == 400);
         System.out.printf("cluster: revoked on A, refused on B after %s%n", refused);
         assertPropagated(refused);
-        assertWrong(login(b, doomed));
+        assertInvalidGrant(login(b, doomed));
         assertTrue(login(b, kept).ok(), "the user's other app passwords still work");
     }
 
@@ -162,7 +160,7 @@ class PostgresClusterIT {
             assertTrue(r.ok(), r.toString());
             slowest = Math.max(slowest, ms(System.nanoTime() - s));
         }
-        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-2"));
+        assertInvalidGrant(login(b, "wrong-wrong-wrong-wrong-wrong-2"));
         System.out.printf("cluster: A killed; first app-password login on B after %s, then 20 more,"
                 + " slowest %d ms (%.1f s in all)%n", first, slowest, s(System.nanoTime() - t0));
         assertEquals(1, first.attempts(), "B served the first login after A's death: " + first);
@@ -172,7 +170,7 @@ class PostgresClusterIT {
 
     /** Creates an app password for {@link #user} through node's self-service API and returns the secret. */
     private static String createOn(KeycloakNode node, String name) {
-        HttpReply token = node.tokens().passwordGrant("demo-cli", null, user, Users.PASSWORD);
+        HttpReply token = node.tokens().passwordGrant(DemoRealm.CLI, null, user, Users.PASSWORD);
         assertTrue(token.ok(), token.toString());
         HttpReply reply = AppPasswordApi.send("POST", node.realmUrl() + "/app-passwords",
                 token.accessToken(), "application/json", "{\"name\":\"" + name + "\"}");
@@ -210,12 +208,7 @@ class PostgresClusterIT {
     }
 
     private static HttpReply login(KeycloakNode node, String appPassword) {
-        return node.tokens().passwordGrant(MAIL, MAIL_SECRET, user, appPassword);
-    }
-
-    private static void assertWrong(HttpReply r) {
-        assertEquals(400, r.status(), r.toString());
-        assertEquals("invalid_grant", r.error(), r.toString());
+        return node.tokens().mailLogin(user, appPassword);
     }
 
     /**

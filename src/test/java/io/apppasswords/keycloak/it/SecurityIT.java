@@ -55,7 +55,7 @@ class SecurityIT {
     void anAppPasswordTokenCannotManageTheAccount() {
         String username = Users.create("token");
         String secret = Users.createAppPassword(username, "Mail");
-        HttpReply grant = TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret);
+        HttpReply grant = TokenClient.demo().mailLogin(username, secret);
         assertTrue(grant.ok(), grant.toString());
         String token = grant.accessToken();
 

@@ -14,6 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FIELDS;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertError;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.fieldNames;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.find;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.texts;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,9 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SelfServiceApiIT {
 
-    static final Set<String> FIELDS = Set.of("id", "name", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedClient",
-            "expiresAt", "expired", "clients");
-
     private static KeycloakServer server;
 
     @BeforeAll
@@ -38,12 +45,6 @@ class SelfServiceApiIT {
 
     private static String token(String username) {
         return Users.accountToken(username, Users.PASSWORD);
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new java.util.HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     @Test
@@ -70,7 +71,7 @@ class SelfServiceApiIT {
         JsonNode p = find(list.json(), "Phone");
         assertEquals(phone.json().path("id").asText(), p.path("id").asText());
         assertEquals(expires, p.path("expiresAt").asText());
-        assertEquals(List.of("mail-server", "mail-mixed"), strings(p.path("clients")));
+        assertEquals(List.of("mail-server", "mail-mixed"), texts(p.path("clients")));
         assertTrue(p.path("lastUsedAt").isNull() && p.path("lastUsedIp").isNull() && p.path("lastUsedClient").isNull(), p.toString());
         Instant created = Instant.parse(p.path("createdAt").asText());
         assertTrue(Math.abs(created.toEpochMilli() - System.currentTimeMillis()) < 120_000, "createdAt is now: " + created);
@@ -82,11 +83,11 @@ class SelfServiceApiIT {
         assertFalse(list.body().contains("Not mine"), "another user's app password");
 
         // A mail login fills in last use.
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, laptop).ok());
+        assertTrue(TokenClient.demo().mailLogin(username, laptop).ok());
         JsonNode used = find(AppPasswordApi.list(token(username)).json(), "Laptop");
         assertNotNull(Instant.parse(used.path("lastUsedAt").asText()));
         assertTrue(used.path("lastUsedIp").asText().matches("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1"), used.toString());
-        assertEquals(CoreAppPasswordIT.MAIL, used.path("lastUsedClient").asText());
+        assertEquals(MAIL, used.path("lastUsedClient").asText());
     }
 
     @Test
@@ -101,16 +102,16 @@ class SelfServiceApiIT {
         assertEquals(withPassword, fieldNames(created.json()), created.body());
         assertEquals("Thunderbird", created.json().path("name").asText(), "name trimmed like on the page");
         String secret = created.json().path("password").asText();
-        assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), secret);
+        assertTrue(secret.matches(FORMAT), secret);
 
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
+        assertTrue(TokenClient.demo().mailLogin(username, secret).ok(),
                 "the returned password works");
         HttpReply list = AppPasswordApi.list(token(username));
         assertFalse(list.json().get(0).has("password"), list.body());
-        CoreAppPasswordIT.assertNoSecret(list.body(), secret);
+        assertNoSecret(list.body(), secret);
         CredentialRepresentation stored = Users.appPasswords(username).get(0);
         assertEquals(id, stored.getId());
-        CoreAppPasswordIT.assertNoSecret(String.valueOf(stored.getCredentialData()), secret);
+        assertNoSecret(String.valueOf(stored.getCredentialData()), secret);
     }
 
     @Test
@@ -154,8 +155,8 @@ class SelfServiceApiIT {
         Users.createAppPassword(other, "Theirs");
         String token = Users.accountToken(username, Users.PASSWORD, totp);
 
-        String tablet = idOf(username, "Tablet");
-        String theirs = idOf(other, "Theirs");
+        String tablet = Users.appPasswordId(username, "Tablet");
+        String theirs = Users.appPasswordId(other, "Theirs");
         String otp = Users.get(username).credentials().stream().filter(c -> "otp".equals(c.getType()))
                 .findFirst().orElseThrow().getId();
         String password = Users.get(username).credentials().stream().filter(c -> "password".equals(c.getType()))
@@ -172,7 +173,7 @@ class SelfServiceApiIT {
         HttpReply deleted = AppPasswordApi.delete(token, tablet);
         assertEquals(204, deleted.status(), deleted.toString());
         assertEquals(List.of("Phone"), Users.appPasswords(username).stream().map(CredentialRepresentation::getUserLabel).toList());
-        assertFalse(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
+        assertFalse(TokenClient.demo().mailLogin(username, secret).ok(),
                 "a revoked app password stops working at once");
         assertError(404, "not_found", AppPasswordApi.delete(token, tablet));
     }
@@ -201,7 +202,7 @@ class SelfServiceApiIT {
         assertError(403, "insufficient_scope", AppPasswordApi.list(token));
         assertError(403, "insufficient_scope", AppPasswordApi.create(token, "X"));
         Users.createAppPassword(username, "Existing");
-        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, idOf(username, "Existing")));
+        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")));
         assertEquals(1, Users.appPasswords(username).size());
     }
 
@@ -216,7 +217,7 @@ class SelfServiceApiIT {
 
         assertError(403, "insufficient_scope", AppPasswordApi.list(token));
         assertError(403, "insufficient_scope", AppPasswordApi.create(token, "X"));
-        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, idOf(username, "Existing")));
+        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")));
         assertEquals(1, Users.appPasswords(username).size());
     }
 
@@ -233,7 +234,7 @@ class SelfServiceApiIT {
             assertEquals(200, AppPasswordApi.list(token).status());
             assertEquals(1, Users.appPasswords(username).size());
             assertEquals(201, AppPasswordApi.create(token(username), "Fresh login").status(), "a fresh login may");
-            assertEquals(204, AppPasswordApi.delete(token, idOf(username, "Existing")).status());
+            assertEquals(204, AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")).status());
         } finally {
             Fixtures.maxAuthAge(null);
         }
@@ -253,11 +254,11 @@ class SelfServiceApiIT {
     void aTokenObtainedWithAnAppPasswordCanNeverListMintOrRevoke() {
         String username = Users.create("ap-token");
         String secret = Users.createAppPassword(username, "Mail");
-        String victim = idOf(username, "Mail");
+        String victim = Users.appPasswordId(username, "Mail");
 
         List<String> tokens = new ArrayList<>();
-        tokens.add(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).accessToken());
-        tokens.add(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MIXED, CoreAppPasswordIT.MIXED_SECRET, username, secret).accessToken());
+        tokens.add(TokenClient.demo().mailLogin(username, secret).accessToken());
+        tokens.add(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, secret).accessToken());
         String transientFlow = Fixtures.appPasswordsOnlyFlow(true);
         tokens.add(Fixtures.token(Fixtures.directGrantClient("no-refresh", transientFlow, true, false), username, secret));
         String persistentFlow = Fixtures.appPasswordsOnlyFlow(false);
@@ -297,7 +298,7 @@ class SelfServiceApiIT {
         String accountApi = server.realmUrl() + "/account/credentials";
         String persistentFlow = Fixtures.appPasswordsOnlyFlow(false);
 
-        String demoMail = TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).accessToken();
+        String demoMail = TokenClient.demo().mailLogin(username, secret).accessToken();
         String narrow = Fixtures.token(Fixtures.directGrantClient("narrow", persistentFlow, false, true), username, secret);
         String wide = Fixtures.token(Fixtures.directGrantClient("wide", persistentFlow, true, true), username, secret);
 
@@ -348,37 +349,5 @@ class SelfServiceApiIT {
             assertTrue(methods.contains("POST") && methods.contains("DELETE") && methods.contains("GET"), methods);
             assertTrue(preflight.header("Access-Control-Allow-Headers").toLowerCase().contains("authorization"));
         }
-    }
-
-    // ------------------------------------------------------------------------------------------ helpers
-
-    static void assertError(int status, String error, HttpReply reply) {
-        assertError(status, error, reply, "");
-    }
-
-    static void assertError(int status, String error, HttpReply reply, String context) {
-        assertEquals(status, reply.status(), context + " " + reply);
-        assertEquals(error, reply.error(), context + " " + reply);
-        assertFalse(reply.json().path("error_description").asText("").isBlank(), context + " " + reply);
-    }
-
-    static JsonNode find(JsonNode list, String name) {
-        for (JsonNode entry : list) {
-            if (name.equals(entry.path("name").asText())) {
-                return entry;
-            }
-        }
-        throw new AssertionError("no app password named " + name + " in " + list);
-    }
-
-    static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asText()));
-        return values;
-    }
-
-    static String idOf(String username, String name) {
-        return Users.appPasswords(username).stream().filter(c -> name.equals(c.getUserLabel()))
-                .findFirst().orElseThrow().getId();
     }
 }

@@ -67,6 +67,11 @@ public final class TokenClient {
         return passwordGrant(clientId, clientSecret, username, password, null);
     }
 
+    /** A login as the demo's mail server sends it: its client, the "app passwords only" flow. */
+    public HttpReply mailLogin(String username, String password) {
+        return passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, username, password);
+    }
+
     /** Authorization-code exchange (what a browser login ends with), with the PKCE verifier if given. */
     public HttpReply exchangeCode(String clientId, String clientSecret, String code, String redirectUri, String codeVerifier) {
         Map<String, String> form = new LinkedHashMap<>();
