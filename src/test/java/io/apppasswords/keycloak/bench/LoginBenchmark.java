@@ -1,10 +1,14 @@
 package io.apppasswords.keycloak.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apppasswords.keycloak.it.AppPasswordApi;
+import io.apppasswords.keycloak.it.DemoRealm;
+import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.KeycloakServer;
 import io.apppasswords.keycloak.it.Policy;
+import io.apppasswords.keycloak.it.HttpReply;
 import io.apppasswords.keycloak.it.TokenClient;
+import io.apppasswords.keycloak.it.Users;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -16,12 +20,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,22 +50,21 @@ import java.util.regex.Pattern;
  */
 public final class LoginBenchmark {
 
-    static final String REALM = KeycloakServer.REALM;
+    static final String REALM = DemoRealm.NAME;
     static final String SERVICE_CLIENT = "bench-service";
     static final String SERVICE_SECRET = "bench-service-secret";
     static final String PASSWORD_CLIENT = "bench-password";
     static final String PASSWORD_SECRET = "bench-password-secret";
-    static final String MAIL_CLIENT = "mail-server";
-    static final String MAIL_SECRET = "mail-server-secret";
+    static final String MAIL_CLIENT = DemoRealm.MAIL;
+    static final String MAIL_SECRET = DemoRealm.MAIL_SECRET;
     static final String PERSISTENT_CLIENT = "bench-mail-persistent";
     static final String PERSISTENT_SECRET = "bench-mail-persistent-secret";
     static final String SHORT_INTERVAL_CLIENT = "bench-mail-short-interval";
     static final String SHORT_INTERVAL_SECRET = "bench-mail-short-interval-secret";
     static final String USER_PASSWORD = "bench-main-password-1";
-    static final String APP_PASSWORDS_FLOW = "app passwords only";
+    static final String APP_PASSWORDS_FLOW = DemoRealm.APP_PASSWORDS_ONLY;
     static final int SHORT_INTERVAL_SECONDS = 2;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DURATION = Integer.getInteger("bench.duration", 15);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     /** As many as scenarios: each one runs once in every position of a round. */
@@ -268,19 +266,7 @@ public final class LoginBenchmark {
     }
 
     private static String user(RealmResource realm, String username) {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername(username);
-        u.setEmail(username + "@example.com");
-        u.setFirstName("Bench");
-        u.setLastName("User");
-        u.setEmailVerified(true);
-        u.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(USER_PASSWORD);
-        password.setTemporary(false);
-        u.setCredentials(List.of(password));
-        try (Response r = realm.users().create(u)) {
+        try (Response r = realm.users().create(Users.representation(username, USER_PASSWORD))) {
             expect(201, r, "create " + username);
         }
         return username;
@@ -288,24 +274,19 @@ public final class LoginBenchmark {
 
     /** Creates {@code count} app passwords through the self-service API, as the user would. */
     private static List<String> appPasswords(KeycloakServer kc, String username, int count) throws IOException {
-        TokenClient.Response login = new TokenClient(kc.baseUrl(), REALM)
-                .passwordGrant("demo-cli", null, username, USER_PASSWORD);
+        HttpReply login = new TokenClient(kc.baseUrl(), REALM)
+                .passwordGrant(DemoRealm.CLI, null, username, USER_PASSWORD);
         if (!login.ok()) {
             throw new IllegalStateException("account token for " + username + ": " + login);
         }
-        HttpClient http = HttpClient.newHttpClient();
         List<String> secrets = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(kc.realmUrl() + "/app-passwords"))
-                    .header("Authorization", "Bearer " + login.accessToken())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", "Mail " + i))))
-                    .build();
-            HttpResponse<String> r = send(http, request);
-            if (r.statusCode() != 201) {
-                throw new IllegalStateException("create app password for " + username + ": " + r.statusCode() + " " + r.body());
+            HttpReply r = AppPasswordApi.send("POST", kc.realmUrl() + "/app-passwords", login.accessToken(),
+                    "application/json", Json.write(Map.of("name", "Mail " + i)));
+            if (r.status() != 201) {
+                throw new IllegalStateException("create app password for " + username + ": " + r);
             }
-            secrets.add(JSON.readTree(r.body()).path("password").asText());
+            secrets.add(r.json().path("password").asText());
         }
         return secrets;
     }
@@ -365,7 +346,7 @@ public final class LoginBenchmark {
         String id = realm.users().searchByUsername(username, true).get(0).getId();
         for (CredentialRepresentation c : realm.users().get(id).credentials()) {
             if (CredentialRepresentation.PASSWORD.equals(c.getType())) {
-                return JSON.readTree(c.getCredentialData()).path("algorithm").asText();
+                return Json.read(c.getCredentialData()).path("algorithm").asText();
             }
         }
         return "?";
@@ -377,7 +358,7 @@ public final class LoginBenchmark {
         String id = realm.users().searchByUsername(username, true).get(0).getId();
         for (CredentialRepresentation c : realm.users().get(id).credentials()) {
             if ("app-password".equals(c.getType())) {
-                return JSON.readTree(c.getCredentialData()).path("lastUsedAt").asText();
+                return Json.read(c.getCredentialData()).path("lastUsedAt").asText();
             }
         }
         return "?";
@@ -422,7 +403,7 @@ public final class LoginBenchmark {
         }
         for (String line : out.split("\n")) {
             if (line.startsWith("BENCH ")) {
-                JsonNode j = JSON.readTree(line.substring(6));
+                JsonNode j = Json.read(line.substring(6));
                 return new Measurement(j.path("requests").asLong(), j.path("duration_us").asLong(),
                         j.path("non2xx").asLong(), j.path("socket_errors").asLong(), j.path("p50_us").asLong(),
                         j.path("p99_us").asLong());
@@ -472,27 +453,22 @@ public final class LoginBenchmark {
                                      String password) throws IOException {
         TokenClient tokens = new TokenClient(kc.baseUrl(), REALM);
         // scope=openid: userinfo answers only tokens with that scope.
-        TokenClient.Response login = tokens.post(Map.of("grant_type", "password", "client_id", clientId,
+        HttpReply login = tokens.post(Map.of("grant_type", "password", "client_id", clientId,
                 "client_secret", secret, "username", username, "password", password, "scope", "openid"));
         String refresh = login.refreshToken();
         String refreshed = "-";
         if (refresh != null) {
-            TokenClient.Response r = tokens.post(Map.of("grant_type", "refresh_token", "client_id", clientId,
+            HttpReply r = tokens.post(Map.of("grant_type", "refresh_token", "client_id", clientId,
                     "client_secret", secret, "refresh_token", refresh));
             refreshed = r.ok() ? "200, new tokens" : r.status() + " " + r.error();
         }
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> introspection = send(http, HttpRequest.newBuilder(
-                        URI.create(tokens.tokenEndpoint() + "/introspect"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form("client_id", clientId, "client_secret", secret,
-                        "token", login.accessToken())))
-                .build());
-        HttpResponse<String> userinfo = send(http, HttpRequest.newBuilder(
-                        URI.create(kc.realmUrl() + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + login.accessToken()).GET().build());
+        HttpReply introspection = AppPasswordApi.send("POST", tokens.tokenEndpoint() + "/introspect", null,
+                "application/x-www-form-urlencoded",
+                form("client_id", clientId, "client_secret", secret, "token", login.accessToken()));
+        HttpReply userinfo = AppPasswordApi.send("GET", kc.realmUrl() + "/protocol/openid-connect/userinfo",
+                login.accessToken(), null, null);
         return "| " + clientId + " | " + (refresh == null ? "no" : "yes") + " | " + refreshed + " | active="
-                + JSON.readTree(introspection.body()).path("active").asText() + " | HTTP " + userinfo.statusCode() + " |";
+                + introspection.json().path("active").asText() + " | HTTP " + userinfo.status() + " |";
     }
 
     private static long sessionCount(RealmResource realm, String clientId) {
@@ -502,7 +478,7 @@ public final class LoginBenchmark {
 
     private static void mustLogIn(TokenClient tokens, String clientId, String secret, String username,
                                   String password) {
-        TokenClient.Response r = tokens.passwordGrant(clientId, secret, username, password);
+        HttpReply r = tokens.passwordGrant(clientId, secret, username, password);
         if (!r.ok()) {
             throw new IllegalStateException("login of " + username + " through " + clientId + " failed: " + r);
         }
@@ -696,26 +672,11 @@ public final class LoginBenchmark {
     private static void allowAppPasswordsPerUser(KeycloakServer kc, int max) throws IOException {
         Map<String, String> config = new LinkedHashMap<>(Policy.DEMO);
         config.put("maxPerUser", String.valueOf(max));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(kc.baseUrl() + "/admin/realms/" + REALM
-                        + "/authentication/required-actions/app-password/config"))
-                .header("Authorization", "Bearer " + kc.admin().tokenManager().getAccessTokenString())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("config", config))))
-                .build();
-        HttpResponse<String> r = send(HttpClient.newHttpClient(), request);
-        if (r.statusCode() != 204) {
-            throw new IllegalStateException("app-password policy: " + r.statusCode() + " " + r.body());
-        }
-    }
-
-    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        HttpReply r = AppPasswordApi.send("PUT", kc.baseUrl() + "/admin/realms/" + REALM
+                        + "/authentication/required-actions/app-password/config",
+                kc.admin().tokenManager().getAccessTokenString(), "application/json", Json.write(Map.of("config", config)));
+        if (r.status() != 204) {
+            throw new IllegalStateException("app-password policy: " + r);
         }
     }
 }

@@ -35,6 +35,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apppasswords.keycloak.it.HttpReply;
 import io.apppasswords.keycloak.it.TokenClient;
 import io.apppasswords.keycloak.it.Totp;
 
@@ -65,7 +66,7 @@ class DockerComposeSmokeIT {
     @Test
     void aliceUsesAnAppPasswordForImapAndSmtp() throws Exception {
         String keycloak = "http://" + COMPOSE.getServiceHost("keycloak", 8080) + ":" + COMPOSE.getServicePort("keycloak", 8080);
-        TokenClient.Response account = new TokenClient(keycloak, "demo")
+        HttpReply account = new TokenClient(keycloak, "demo")
                 .passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
         assertTrue(account.ok(), account.toString());
 
@@ -112,32 +113,29 @@ class DockerComposeSmokeIT {
         }
     }
 
-    /** STARTTLS required; the demo's self-signed certificate is trusted for this test only. */
     private static Imap imap() {
-        Properties props = new Properties();
-        props.put("mail.imap.host", COMPOSE.getServiceHost("dovecot", 143));
-        props.put("mail.imap.port", String.valueOf(COMPOSE.getServicePort("dovecot", 143)));
-        props.put("mail.imap.starttls.enable", "true");
-        props.put("mail.imap.starttls.required", "true");
-        props.put("mail.imap.ssl.trust", "*");
-        props.put("mail.imap.ssl.checkserveridentity", "false");
-        props.put("mail.imap.connectiontimeout", "10000");
-        props.put("mail.imap.timeout", "30000");
-        return new Imap(Session.getInstance(props));
+        return new Imap(Session.getInstance(startTls("imap", "dovecot", 143)));
     }
 
     private static Session smtp() {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", COMPOSE.getServiceHost("postfix", 587));
-        props.put("mail.smtp.port", String.valueOf(COMPOSE.getServicePort("postfix", 587)));
+        Properties props = startTls("smtp", "postfix", 587);
         props.put("mail.smtp.auth", "true");
-        props.put("mail.smtp.starttls.enable", "true");
-        props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.ssl.trust", "*");
-        props.put("mail.smtp.ssl.checkserveridentity", "false");
-        props.put("mail.smtp.connectiontimeout", "10000");
-        props.put("mail.smtp.timeout", "30000");
         return Session.getInstance(props);
+    }
+
+    /** STARTTLS required; the demo's self-signed certificate is trusted for this test only. */
+    private static Properties startTls(String protocol, String service, int port) {
+        String prefix = "mail." + protocol + ".";
+        Properties props = new Properties();
+        props.put(prefix + "host", COMPOSE.getServiceHost(service, port));
+        props.put(prefix + "port", String.valueOf(COMPOSE.getServicePort(service, port)));
+        props.put(prefix + "starttls.enable", "true");
+        props.put(prefix + "starttls.required", "true");
+        props.put(prefix + "ssl.trust", "*");
+        props.put(prefix + "ssl.checkserveridentity", "false");
+        props.put(prefix + "connectiontimeout", "10000");
+        props.put(prefix + "timeout", "30000");
+        return props;
     }
 
     private record Imap(Session session) {

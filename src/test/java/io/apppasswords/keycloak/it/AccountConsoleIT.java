@@ -10,8 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.AppPasswordApi.json;
-import static io.apppasswords.keycloak.it.SelfServiceApiIT.idOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,13 +44,13 @@ class AccountConsoleIT {
         // Two existing app passwords: one used by the mail server, restricted and expiring; one expired.
         String expires = Instant.now().plus(90, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS).toString();
         String token = Users.accountToken(username, Users.PASSWORD);
-        AppPasswordApi.Reply phone = AppPasswordApi.createJson(token,
-                json(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"))));
+        HttpReply phone = AppPasswordApi.createJson(token,
+                Json.write(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"))));
         assertEquals(201, phone.status(), phone.toString());
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username,
+        assertTrue(TokenClient.demo().mailLogin(username,
                 phone.json().path("password").asText()).ok());
         String soon = Instant.now().plus(2, ChronoUnit.SECONDS).toString();
-        assertEquals(201, AppPasswordApi.createJson(token, json(Map.of("name", "Old tablet", "expiresAt", soon))).status());
+        assertEquals(201, AppPasswordApi.createJson(token, Json.write(Map.of("name", "Old tablet", "expiresAt", soon))).status());
         Thread.sleep(2_500);
 
         try (HeadlessChromium chromium = new HeadlessChromium(1280, 1100)) {
@@ -77,7 +75,7 @@ class AccountConsoleIT {
             assertTrue(phoneRow.contains("Expires\n" + expires.substring(0, 10)), phoneRow);
             assertTrue(phoneRow.contains("Allowed clients\nmail-server"), phoneRow);
             assertFalse(phoneRow.contains("Expired"), phoneRow);
-            String oldRow = chromium.text(chromium.find("#cred-" + idOf(username, "Old tablet")));
+            String oldRow = chromium.text(chromium.find("#cred-" + Users.appPasswordId(username, "Old tablet")));
             assertTrue(oldRow.contains("Expired"), "the expired warning: " + oldRow);
             assertTrue(oldRow.contains("Last used\n-") && oldRow.contains("Allowed clients\nAny app"), oldRow);
             chromium.screenshot(shots.resolve("account-console-signing-in.png"));
@@ -89,13 +87,13 @@ class AccountConsoleIT {
             chromium.screenshot(shots.resolve("app-password-create.png"), chromium.find(CARD));
             chromium.click(chromium.find("#app-password-submit"));
             String secret = chromium.text(chromium.find("#app-password-value"));
-            assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), secret);
+            assertTrue(secret.matches(AppPasswordAssertions.FORMAT), secret);
             AppPasswordApi.ISSUED.add(secret);
             chromium.screenshot(shots.resolve("app-password-created.png"), chromium.find(CARD));
             chromium.click(chromium.find("#app-password-done"));
 
             chromium.find(LIST);
-            String id = idOf(username, "Thunderbird laptop");
+            String id = Users.appPasswordId(username, "Thunderbird laptop");
             String row = chromium.text(chromium.find("#cred-" + id));
             assertTrue(row.contains("Thunderbird laptop") && row.contains("Last used\n-") && row.contains("Expires\n-")
                     && row.contains("Allowed clients\nAny app"), row);
@@ -119,6 +117,6 @@ class AccountConsoleIT {
     }
 
     private static boolean mail(String username, String secret) {
-        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok();
+        return TokenClient.demo().mailLogin(username, secret).ok();
     }
 }

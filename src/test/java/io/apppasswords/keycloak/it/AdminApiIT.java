@@ -1,7 +1,6 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.AdminEventRepresentation;
@@ -12,8 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.apppasswords.keycloak.it.SelfServiceApiIT.assertError;
-import static io.apppasswords.keycloak.it.SelfServiceApiIT.idOf;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tab uses, with Keycloak's admin permissions.
  */
 class AdminApiIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() {
@@ -43,7 +39,7 @@ class AdminApiIT {
                     .map(r -> Users.realm().clients().get(rm.getId()).roles().get(r).toRepresentation()).toList();
             users.get(Users.id(username)).roles().clientLevel(rm.getId()).add(roles);
         }
-        TokenClient.Response r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
+        HttpReply r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
     }
@@ -55,17 +51,16 @@ class AdminApiIT {
         Users.createAppPassword(username, "Laptop");
         Users.createAppPassword(Users.create("admin-list-other"), "Other");
 
-        AppPasswordApi.Reply list = AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), Users.id(username));
+        HttpReply list = AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), Users.id(username));
         assertEquals(200, list.status(), list.toString());
         Set<String> listed = new java.util.HashSet<>();
         list.json().forEach(e -> listed.add(e.path("name").asText()));
         assertEquals(Set.of("Phone", "Laptop"), listed);
         for (JsonNode entry : list.json()) {
-            Set<String> names = new java.util.HashSet<>();
-            entry.fieldNames().forEachRemaining(names::add);
-            assertEquals(SelfServiceApiIT.FIELDS, names, "same fields as the self-service API: " + entry);
+            assertEquals(AppPasswordAssertions.FIELDS, AppPasswordAssertions.fieldNames(entry),
+                    "same fields as the self-service API: " + entry);
         }
-        CoreAppPasswordIT.assertNoSecret(list.body(), secret);
+        AppPasswordAssertions.assertNoSecret(list.body(), secret);
 
         assertError(404, "not_found", AppPasswordApi.adminList(AppPasswordApi.masterAdminToken(), UUID.randomUUID().toString()));
     }
@@ -84,11 +79,11 @@ class AdminApiIT {
         String otpId = Users.get(username).credentials().stream().filter(c -> "otp".equals(c.getType()))
                 .findFirst().orElseThrow().getId();
         assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, otpId));
-        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, idOf(other, "Theirs")));
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, Users.appPasswordId(other, "Theirs")));
         assertError(404, "not_found", AppPasswordApi.adminDelete(admin, userId, UUID.randomUUID().toString()));
-        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, UUID.randomUUID().toString(), idOf(username, "Tablet")));
+        assertError(404, "not_found", AppPasswordApi.adminDelete(admin, UUID.randomUUID().toString(), Users.appPasswordId(username, "Tablet")));
 
-        String tabletId = idOf(username, "Tablet");
+        String tabletId = Users.appPasswordId(username, "Tablet");
         assertEquals(204, AppPasswordApi.adminDelete(admin, userId, tabletId).status());
         assertFalse(mail(username, tablet), "revoked");
         assertTrue(mail(username, phone), "the other one still works");
@@ -109,7 +104,7 @@ class AdminApiIT {
         String username = Users.create("admin-perm");
         String userId = Users.id(username);
         Users.createAppPassword(username, "Phone");
-        String phoneId = idOf(username, "Phone");
+        String phoneId = Users.appPasswordId(username, "Phone");
 
         String viewer = realmAdminToken("view-users");
         assertEquals(200, AppPasswordApi.adminList(viewer, userId).status());
@@ -139,10 +134,10 @@ class AdminApiIT {
         String username = Users.create("admin-create");
         String userId = Users.id(username);
         String admin = AppPasswordApi.masterAdminToken();
-        AppPasswordApi.Reply post = AppPasswordApi.send("POST", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+        HttpReply post = AppPasswordApi.send("POST", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
                 "application/json", "{\"name\":\"By the admin\"}");
         assertEquals(405, post.status(), post.toString());
-        AppPasswordApi.Reply put = AppPasswordApi.send("PUT", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
+        HttpReply put = AppPasswordApi.send("PUT", AppPasswordApi.adminUrl() + "/users/" + userId, admin,
                 "application/json", "{\"name\":\"By the admin\"}");
         assertEquals(405, put.status(), put.toString());
         assertEquals(0, Users.appPasswords(username).size());
@@ -154,8 +149,8 @@ class AdminApiIT {
         String userId = Users.id(username);
         String secret = Users.createAppPassword(username, "Phone");
         Users.createAppPassword(username, "Laptop");
-        String phoneId = idOf(username, "Phone");
-        String laptopId = idOf(username, "Laptop");
+        String phoneId = Users.appPasswordId(username, "Phone");
+        String laptopId = Users.appPasswordId(username, "Laptop");
         String admin = AppPasswordApi.masterAdminToken();
 
         assertEquals(204, AppPasswordApi.adminDelete(admin, userId, phoneId).status());
@@ -169,9 +164,9 @@ class AdminApiIT {
             assertEquals("DELETE", e.getOperationType());
             assertEquals("USER", e.getResourceType());
             assertNotNull(e.getRepresentation(), "representation (admin event details are on in the demo)");
-            JsonNode rep = JSON.readTree(e.getRepresentation());
+            JsonNode rep = Json.read(e.getRepresentation());
             assertTrue(rep.has("name") && rep.has("createdAt") && !rep.has("password"), rep.toString());
-            CoreAppPasswordIT.assertNoSecret(e.getRepresentation(), secret);
+            AppPasswordAssertions.assertNoSecret(e.getRepresentation(), secret);
             assertFalse(e.getRepresentation().toLowerCase().contains("digest"), e.getRepresentation());
         }
         assertEquals(Set.of("users/" + userId + "/app-passwords/" + phoneId, "users/" + userId + "/app-passwords/" + laptopId),
@@ -187,7 +182,7 @@ class AdminApiIT {
         String username = Users.create("admin-console");
         String userId = Users.id(username);
         String secret = Users.createAppPassword(username, "Thunderbird");
-        AppPasswordApi.Reply raw = AppPasswordApi.send("GET", KeycloakServer.get().baseUrl() + "/admin/realms/demo/users/"
+        HttpReply raw = AppPasswordApi.send("GET", KeycloakServer.get().baseUrl() + "/admin/realms/demo/users/"
                 + userId + "/credentials", AppPasswordApi.masterAdminToken(), null, null);
         assertEquals(200, raw.status(), raw.toString());
         JsonNode row = null;
@@ -200,13 +195,12 @@ class AdminApiIT {
         assertEquals("Thunderbird", row.path("userLabel").asText());
         assertTrue(Math.abs(row.path("createdDate").asLong() - System.currentTimeMillis()) < 120_000, row.toString());
         assertTrue(row.path("secretData").isMissingNode() || row.path("secretData").isNull(), "no secretData: " + row);
-        JsonNode data = JSON.readTree(row.path("credentialData").asText());
-        Set<String> keys = new java.util.HashSet<>();
-        data.fieldNames().forEachRemaining(keys::add);
+        JsonNode data = Json.read(row.path("credentialData").asText());
+        Set<String> keys = AppPasswordAssertions.fieldNames(data);
         assertTrue(Set.of("algorithm", "expiresAt", "clients", "lastUsedAt", "lastUsedIp", "lastUsedClient")
                 .containsAll(keys), "only non-secret data: " + keys);
         assertFalse(raw.body().toLowerCase().contains("digest"), raw.body());
-        CoreAppPasswordIT.assertNoSecret(raw.body(), secret);
+        AppPasswordAssertions.assertNoSecret(raw.body(), secret);
 
         // The tab's Delete: Keycloak's own endpoint.
         CredentialRepresentation stored = Users.appPasswords(username).get(0);
@@ -224,11 +218,11 @@ class AdminApiIT {
     }
 
     /** The realm's admin events on the user and everything under it. */
-    static List<AdminEventRepresentation> adminEvents(String userId) {
+    private static List<AdminEventRepresentation> adminEvents(String userId) {
         return Users.realm().getAdminEvents(null, null, null, null, null, "users/" + userId + "*", null, null, 0, 200);
     }
 
     private static boolean mail(String username, String secret) {
-        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok();
+        return TokenClient.demo().mailLogin(username, secret).ok();
     }
 }

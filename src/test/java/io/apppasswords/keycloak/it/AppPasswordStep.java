@@ -6,15 +6,12 @@ import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Settings of the app-password step in the demo's "app passwords only" flow (the mail-server's direct
  * grant), changed for one test: {@link #close()} puts back what the realm had.
  */
 final class AppPasswordStep implements AutoCloseable {
-
-    static final String FLOW = "app passwords only";
 
     private final String configId;
     private final AuthenticatorConfigRepresentation original;
@@ -25,7 +22,7 @@ final class AppPasswordStep implements AutoCloseable {
     }
 
     static AppPasswordStep configure(Map<String, String> config) {
-        AuthenticationExecutionInfoRepresentation step = flows().getExecutions(FLOW).stream()
+        AuthenticationExecutionInfoRepresentation step = flows().getExecutions(DemoRealm.APP_PASSWORDS_ONLY).stream()
                 .filter(e -> "direct-grant-validate-app-password".equals(e.getProviderId()))
                 .findFirst().orElseThrow();
         if (step.getAuthenticationConfig() != null) {
@@ -40,11 +37,8 @@ final class AppPasswordStep implements AutoCloseable {
         AuthenticatorConfigRepresentation rep = new AuthenticatorConfigRepresentation();
         rep.setAlias("app-password-test-" + System.nanoTime());
         rep.setConfig(config);
-        try (var response = flows().newExecutionConfig(step.getId(), rep)) {
-            assertEquals(201, response.getStatus());
-            String location = response.getLocation().toString();
-            return new AppPasswordStep(location.substring(location.lastIndexOf('/') + 1), null);
-        }
+        return new AppPasswordStep(Fixtures.createdId(flows().newExecutionConfig(step.getId(), rep),
+                "execution config " + rep.getAlias()), null);
     }
 
     @Override

@@ -84,11 +84,11 @@ public final class Browser {
 
     /**
      * Starts an OIDC authorization-code request with PKCE (S256), state and nonce in realm
-     * {@value KeycloakServer#REALM}, and stops at {@code redirectUri}. {@code kcAction} (may be null) asks
+     * {@value DemoRealm#NAME}, and stops at {@code redirectUri}. {@code kcAction} (may be null) asks
      * for an application-initiated action, e.g. {@code "app-password"}.
      */
     public Page authorize(String clientId, String redirectUri, String kcAction) {
-        return authorize(KeycloakServer.REALM, clientId, redirectUri, kcAction, Map.of());
+        return authorize(DemoRealm.NAME, clientId, redirectUri, kcAction, Map.of());
     }
 
     public Page authorize(String realm, String clientId, String redirectUri, String kcAction, Map<String, String> extra) {

@@ -14,13 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Mail clients open several connections at once; app-password logins must not trip over each other. */
 class ConcurrencyIT {
 
-    private static TokenClient.Response mail(String username, String password) {
-        return TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, password);
+    private static HttpReply mail(String username, String password) {
+        return TokenClient.demo().mailLogin(username, password);
     }
 
     /**
@@ -41,8 +40,8 @@ class ConcurrencyIT {
             String username = Users.create("parallel");
             String secret = Users.createAppPassword(username, "Thunderbird");
             for (int round = 0; round < 5; round++) {
-                List<TokenClient.Response> answers = all(8, () -> mail(username, secret));
-                long ok = answers.stream().filter(TokenClient.Response::ok).count();
+                List<HttpReply> answers = all(8, () -> mail(username, secret));
+                long ok = answers.stream().filter(HttpReply::ok).count();
                 assertEquals(8, ok, "round " + round + ": " + answers.stream().filter(r -> !r.ok()).toList());
             }
 
@@ -50,15 +49,15 @@ class ConcurrencyIT {
             // failure store may merge simultaneous failures of one user (its blocking protector exists to
             // serialise them), so the parallel burst must count, and the lock must follow within a few more.
             String userId = Users.id(username);
-            all(3, () -> mail(username, CoreAppPasswordIT.mutate(secret)));
-            CoreAppPasswordIT.waitFor(() -> failures(userId) >= 1);
+            all(3, () -> mail(username, AppPasswordAssertions.mutate(secret)));
+            AppPasswordAssertions.waitFor(() -> failures(userId) >= 1);
             for (int i = 0; i < 3 && !locked(userId); i++) {
                 int before = failures(userId);
-                mail(username, CoreAppPasswordIT.mutate(secret));
-                CoreAppPasswordIT.waitFor(() -> failures(userId) > before || locked(userId));
+                mail(username, AppPasswordAssertions.mutate(secret));
+                AppPasswordAssertions.waitFor(() -> failures(userId) > before || locked(userId));
             }
             try {
-                CoreAppPasswordIT.waitFor(() -> locked(userId));
+                AppPasswordAssertions.waitFor(() -> locked(userId));
             } catch (AssertionError e) {
                 throw new AssertionError("not locked: " + Users.realm().attackDetection().bruteForceUserStatus(userId), e);
             }
@@ -81,7 +80,7 @@ class ConcurrencyIT {
         List<Callable<Object>> work = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             work.add(() -> {
-                TokenClient.Response r = mail(username, stable);
+                HttpReply r = mail(username, stable);
                 if (!r.ok()) {
                     unexpected.add("login: " + r);
                 }
@@ -91,14 +90,14 @@ class ConcurrencyIT {
         for (int i = 0; i < 10; i++) {
             int n = i;
             work.add(() -> {
-                AppPasswordApi.Reply r = AppPasswordApi.create(bearer, "Temp " + n);
+                HttpReply r = AppPasswordApi.create(bearer, "Temp " + n);
                 if (r.status() == 409 && "try_again".equals(r.error())) {
                     busy.add("Temp " + n); // intended: the user's create lease stayed taken (loaded machine)
                 } else if (r.status() != 201) {
                     unexpected.add("create: " + r);
                 } else {
                     created.put("Temp " + n, r.json().path("password").asText());
-                    AppPasswordApi.Reply deleted = n % 2 == 0 ? AppPasswordApi.delete(bearer, r.json().path("id").asText()) : null;
+                    HttpReply deleted = n % 2 == 0 ? AppPasswordApi.delete(bearer, r.json().path("id").asText()) : null;
                     if (deleted != null && deleted.status() != 204) {
                         unexpected.add("delete: " + deleted);
                     }

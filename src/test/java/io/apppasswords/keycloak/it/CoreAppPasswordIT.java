@@ -11,6 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,12 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CoreAppPasswordIT {
 
-    static final String MAIL = "mail-server";
-    static final String MAIL_SECRET = "mail-server-secret";
-    static final String MIXED = "mail-mixed";
-    static final String MIXED_SECRET = "mail-mixed-secret";
-    static final String FORMAT = "([0-9a-hjkmnp-tv-z]{4}-){5}[0-9a-hjkmnp-tv-z]{4}";
-
     private static KeycloakServer server;
 
     @BeforeAll
@@ -36,13 +39,12 @@ class CoreAppPasswordIT {
         server = KeycloakServer.get();
     }
 
-    private static TokenClient.Response mail(String username, String password) {
-        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, password);
+    private static HttpReply mail(String username, String password) {
+        return TokenClient.demo().mailLogin(username, password);
     }
 
-    private static void assertWrongPasswordAnswer(TokenClient.Response r) {
-        assertEquals(400, r.status(), r.toString());
-        assertEquals("invalid_grant", r.error(), r.toString());
+    private static void assertWrongPasswordAnswer(HttpReply r) {
+        assertInvalidGrant(r);
         assertEquals("Invalid user credentials", r.errorDescription(), r.toString());
     }
 
@@ -128,7 +130,7 @@ class CoreAppPasswordIT {
     void thePagesSpeakGerman() {
         String username = Users.create("de");
         Browser browser = Browser.demo();
-        Browser.Page login = browser.authorize(KeycloakServer.REALM, "account-console", server.realmUrl() + "/account/",
+        Browser.Page login = browser.authorize(DemoRealm.NAME, "account-console", server.realmUrl() + "/account/",
                 "app-password", java.util.Map.of("ui_locales", "de"));
         Browser.Page create = browser.login(login, username, Users.PASSWORD, null);
         assertTrue(create.hasForm("kc-app-password-form"), create.describe());
@@ -166,7 +168,7 @@ class CoreAppPasswordIT {
         String username = Users.create("otp", totp);
         String secret = Users.createAppPassword(username, "Mail", totp);
 
-        TokenClient.Response ok = mail(username, secret);
+        HttpReply ok = mail(username, secret);
         assertTrue(ok.ok(), ok.toString());
         assertEquals(username, ok.accessTokenClaims().path("preferred_username").asText());
         assertEquals(username, ok.field("app_password_username"), "user name in the grant response for the mail server");
@@ -219,8 +221,8 @@ class CoreAppPasswordIT {
     void unknownUsersGetTheSameAnswerAsWrongPasswords() {
         String username = Users.create("enum");
         Users.createAppPassword(username, "Mail");
-        TokenClient.Response unknown = mail("nobody-" + UUID.randomUUID(), "abcd-efgh-jkmn-pqrs-tvwx-yz23");
-        TokenClient.Response wrong = mail(username, "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        HttpReply unknown = mail("nobody-" + UUID.randomUUID(), "abcd-efgh-jkmn-pqrs-tvwx-yz23");
+        HttpReply wrong = mail(username, "abcd-efgh-jkmn-pqrs-tvwx-yz23");
         assertWrongPasswordAnswer(unknown);
         assertWrongPasswordAnswer(wrong);
         assertEquals(unknown.body(), wrong.body());
@@ -273,27 +275,6 @@ class CoreAppPasswordIT {
             assertWrongPasswordAnswer(mail(disabled, disabledSecret));
         } finally {
             Users.realm().update(realm);
-        }
-    }
-
-    static String mutate(String secret) {
-        char last = secret.charAt(secret.length() - 1);
-        return secret.substring(0, secret.length() - 1) + (last == 'a' ? 'b' : 'a');
-    }
-
-    static void assertNoSecret(String text, String secret) {
-        assertFalse(text.contains(secret), "secret leaked");
-        assertFalse(text.contains(secret.replace("-", "")), "secret leaked");
-    }
-
-    /** Keycloak records brute-force failures on a background executor, slow on a loaded machine. */
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(100);
         }
     }
 }

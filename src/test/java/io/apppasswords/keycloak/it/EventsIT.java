@@ -7,7 +7,6 @@ import org.keycloak.representations.idm.EventRepresentation;
 import java.util.List;
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.SelfServiceApiIT.idOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,14 +35,14 @@ class EventsIT {
         AppPasswordApi.ISSUED.add(secret);
         String fromApi = Users.createAppPassword(username, "From the API");
 
-        EventRepresentation pageEvent = only(username, "UPDATE_CREDENTIAL", idOf(username, "From the page"));
+        EventRepresentation pageEvent = only(username, "UPDATE_CREDENTIAL", Users.appPasswordId(username, "From the page"));
         assertCredentialEvent(pageEvent, "From the page", true);
         assertEquals("account-console", pageEvent.getClientId());
-        EventRepresentation apiEvent = only(username, "UPDATE_CREDENTIAL", idOf(username, "From the API"));
+        EventRepresentation apiEvent = only(username, "UPDATE_CREDENTIAL", Users.appPasswordId(username, "From the API"));
         assertCredentialEvent(apiEvent, "From the API", true);
         assertEquals("demo-cli", apiEvent.getClientId(), "the client of the caller's token");
-        CoreAppPasswordIT.assertNoSecret(pageEvent.toString() + pageEvent.getDetails(), secret);
-        CoreAppPasswordIT.assertNoSecret(String.valueOf(apiEvent.getDetails()), fromApi);
+        AppPasswordAssertions.assertNoSecret(pageEvent.toString() + pageEvent.getDetails(), secret);
+        AppPasswordAssertions.assertNoSecret(String.valueOf(apiEvent.getDetails()), fromApi);
     }
 
     @Test
@@ -53,12 +52,12 @@ class EventsIT {
         for (String name : List.of("Rest", "Console", "Admin API", "Admin all 1", "Admin all 2", "Admin console")) {
             Users.createAppPassword(username, name);
         }
-        String rest = idOf(username, "Rest");
-        String console = idOf(username, "Console");
-        String adminApi = idOf(username, "Admin API");
-        String all1 = idOf(username, "Admin all 1");
-        String all2 = idOf(username, "Admin all 2");
-        String adminConsole = idOf(username, "Admin console");
+        String rest = Users.appPasswordId(username, "Rest");
+        String console = Users.appPasswordId(username, "Console");
+        String adminApi = Users.appPasswordId(username, "Admin API");
+        String all1 = Users.appPasswordId(username, "Admin all 1");
+        String all2 = Users.appPasswordId(username, "Admin all 2");
+        String adminConsole = Users.appPasswordId(username, "Admin console");
 
         // self-service REST API
         assertEquals(204, AppPasswordApi.delete(Users.accountToken(username, Users.PASSWORD), rest).status());

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.it;
 
+import jakarta.ws.rs.core.Response;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
@@ -29,7 +30,7 @@ final class Fixtures {
     static String appPasswordsOnlyFlow(boolean transientSession) {
         String alias = "app passwords only " + UUID.randomUUID().toString().substring(0, 8);
         var flows = Users.realm().flows();
-        try (var r = flows.copy("app passwords only", Map.of("newName", alias))) {
+        try (var r = flows.copy(DemoRealm.APP_PASSWORDS_ONLY, Map.of("newName", alias))) {
             assertEquals(201, r.getStatus(), "copy flow");
         }
         AuthenticationExecutionInfoRepresentation step = flows.getExecutions(alias).stream()
@@ -65,10 +66,22 @@ final class Fixtures {
         if (flowId != null) {
             client.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId));
         }
-        try (var r = Users.realm().clients().create(client)) {
-            assertEquals(201, r.getStatus(), "create client " + clientId);
-        }
+        createClient(client);
         return clientId;
+    }
+
+    /** Creates {@code client} in the demo realm and returns its id (not its clientId). */
+    static String createClient(ClientRepresentation client) {
+        return createdId(Users.realm().clients().create(client), "create client " + client.getClientId());
+    }
+
+    /** Asserts that an admin API POST created something (201) and returns its id, the end of its Location. */
+    static String createdId(Response response, String what) {
+        try (response) {
+            assertEquals(201, response.getStatus(), what);
+            String location = response.getLocation().toString();
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
     }
 
     /** A public client for a browser app served from {@code webOrigin}, with direct grants for the tests. */
@@ -82,15 +95,13 @@ final class Fixtures {
         client.setRedirectUris(List.of(webOrigin + "/*"));
         client.setWebOrigins(List.of(webOrigin));
         client.setDirectAccessGrantsEnabled(true);
-        try (var r = Users.realm().clients().create(client)) {
-            assertEquals(201, r.getStatus(), "create client " + clientId);
-        }
+        createClient(client);
         return clientId;
     }
 
     /** An access token for {@code clientId} (secret {@link #SECRET}) from a password grant. */
     static String token(String clientId, String username, String password) {
-        TokenClient.Response r = TokenClient.demo().passwordGrant(clientId, SECRET, username, password);
+        HttpReply r = TokenClient.demo().passwordGrant(clientId, SECRET, username, password);
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
     }
@@ -107,7 +118,7 @@ final class Fixtures {
         Browser.Page end = browser.login(login, username, password, null);
         assertTrue(end.redirected(), end.describe());
         Browser.Authorization a = browser.lastAuthorization();
-        TokenClient.Response r = TokenClient.demo().exchangeCode("account-console", null, end.redirectParam("code"),
+        HttpReply r = TokenClient.demo().exchangeCode("account-console", null, end.redirectParam("code"),
                 a.redirectUri(), a.codeVerifier());
         assertTrue(r.ok(), r.toString());
         return r.accessToken();

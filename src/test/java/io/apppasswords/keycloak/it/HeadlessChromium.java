@@ -1,17 +1,11 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,52 +13,55 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven through
  * chromedriver's W3C WebDriver HTTP API, which stays stable across Chromium versions (no client library
- * that must match the browser). chromedriver listens on a free loopback port; the browser gets a fresh
- * profile. {@link #close()} ends both.
+ * that must match the browser), with W3C's WebAuthn extension for a virtual passkey authenticator.
+ * chromedriver listens on a free loopback port; the browser gets a fresh profile. {@link #close()} ends both.
+ * For what the jsoup {@link Browser} cannot do: pages that need JavaScript (the account console, WebAuthn).
+ *
+ * <p>System properties: {@code chromium.binary} (default {@code /usr/bin/chromium}) and {@code chromium.driver}
+ * (default {@code /usr/bin/chromedriver}).
  */
 final class HeadlessChromium implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** W3C's key for an element reference in JSON. */
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Errors for what the page does not have (yet): {@link #waitFor} tries again. */
+    private static final Set<String> NOT_THERE = Set.of("stale element reference", "no such element", "no such alert");
 
     private final Process driver;
     private final Path profile;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String session;
 
     HeadlessChromium(int width, int height) {
-        String chromedriver = System.getProperty("chromedriver", "/usr/bin/chromedriver");
-        String chromium = System.getProperty("chromium", "/usr/bin/chromium");
+        String chromedriver = System.getProperty("chromium.driver", "/usr/bin/chromedriver");
+        String chromium = System.getProperty("chromium.binary", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(chromedriver)) || !Files.isExecutable(Path.of(chromium))) {
             throw new IllegalStateException("headless Chromium needs " + chromium + " and " + chromedriver
                     + " (Debian packages chromium and chromium-driver; .ci/run installs them)");
         }
         try {
-            int port = freePort();
+            int port = Local.freePort();
             profile = Files.createTempDirectory("app-passwords-chromium-");
             Path log = Path.of("target", "chromedriver.log").toAbsolutePath();
             driver = new ProcessBuilder(chromedriver, "--port=" + port)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             base = "http://127.0.0.1:" + port;
             awaitDriver();
-            ObjectNode options = JSON.createObjectNode();
-            options.put("binary", chromium);
-            options.putPOJO("args", List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--lang=en-US", "--user-data-dir=" + profile, "--window-size=" + width + "," + height));
-            options.putPOJO("prefs", Map.of("intl.accept_languages", "en-US,en"));
-            ObjectNode capabilities = JSON.createObjectNode();
-            capabilities.putObject("capabilities").putObject("alwaysMatch")
-                    .put("browserName", "chrome").set("goog:chromeOptions", options);
-            session = call("POST", "/session", capabilities).path("sessionId").asText();
+            Map<String, Object> options = Map.of("binary", chromium,
+                    "args", List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            "--no-first-run", "--lang=en-US", "--user-data-dir=" + profile,
+                            "--window-size=" + width + "," + height),
+                    "prefs", Map.of("intl.accept_languages", "en-US,en"));
+            session = call("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch",
+                    Map.of("browserName", "chrome", "goog:chromeOptions", options)))).path("sessionId").asText();
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -80,6 +77,38 @@ final class HeadlessChromium implements AutoCloseable {
 
     String url() {
         return command("GET", "/url", null).asText();
+    }
+
+    /** Waits up to 30 s until the current URL starts with {@code prefix}. */
+    void awaitUrl(String prefix) {
+        waitFor(() -> url().startsWith(prefix), "a URL starting with " + prefix);
+    }
+
+    /** Forgets every cookie of the current site: a new browser session there. */
+    void deleteAllCookies() {
+        command("DELETE", "/cookie", null);
+    }
+
+    /**
+     * A platform authenticator holding discoverable credentials (passkeys) that verifies the user, as a
+     * phone or laptop does: Chromium then answers WebAuthn requests without any dialog.
+     */
+    void addPasskeyAuthenticator() {
+        command("POST", "/webauthn/authenticator", Map.of("protocol", "ctap2", "transport", "internal",
+                "hasResidentKey", true, "hasUserVerification", true, "isUserVerified", true,
+                "isUserConsenting", true));
+    }
+
+    /** Waits up to 30 s for a JavaScript {@code prompt}/{@code alert} and accepts it with its default text. */
+    void acceptPrompt() {
+        waitFor(() -> command("GET", "/alert/text", null), "a JavaScript prompt");
+        command("POST", "/alert/accept", Map.of());
+    }
+
+    /** URL and the start of the page source, for assertion messages. */
+    String describe() {
+        String source = source();
+        return url() + "\n" + (source.length() > 3000 ? source.substring(0, 3000) : source);
     }
 
     String source() {
@@ -148,7 +177,7 @@ final class HeadlessChromium implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
             }
-            sleep(200);
+            Local.sleep(200);
         }
     }
 
@@ -198,7 +227,11 @@ final class HeadlessChromium implements AutoCloseable {
             }
         }
         if (profile != null) {
-            deleteTree(profile);
+            try {
+                Local.deleteTree(profile);
+            } catch (IOException | UncheckedIOException ignored) {
+                // a temp directory left behind is harmless
+            }
         }
     }
 
@@ -209,28 +242,22 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     private JsonNode call(String method, String path, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
-                    .header("Content-Type", "application/json; charset=utf-8");
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode value = JSON.readTree(response.body()).path("value");
-            if (response.statusCode() != 200) {
-                String error = value.path("error").asText();
-                if ("stale element reference".equals(error) || "no such element".equals(error)) {
-                    throw new Gone(error);
-                }
-                throw new IllegalStateException("WebDriver " + method + " " + path + ": HTTP " + response.statusCode()
-                        + " " + error + ": " + value.path("message").asText());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build();
+        HttpReply reply = HttpReply.send(request);
+        JsonNode value = reply.json().path("value");
+        if (reply.status() != 200) {
+            String error = value.path("error").asText();
+            if (NOT_THERE.contains(error)) {
+                throw new Gone(error);
             }
-            return value;
-        } catch (IOException e) {
-            throw new UncheckedIOException("WebDriver " + method + " " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("WebDriver " + method + " " + path + ": HTTP " + reply.status()
+                    + " " + error + ": " + value.path("message").asText());
         }
+        return value;
     }
 
     private void awaitDriver() {
@@ -246,7 +273,7 @@ final class HeadlessChromium implements AutoCloseable {
             if (!driver.isAlive()) {
                 throw new IllegalStateException("chromedriver exited with " + driver.exitValue());
             }
-            sleep(100);
+            Local.sleep(100);
         }
         throw new IllegalStateException("chromedriver did not start");
     }
@@ -259,7 +286,7 @@ final class HeadlessChromium implements AutoCloseable {
         return id;
     }
 
-    /** An element reference that no longer points into the current page. */
+    /** An element reference that no longer points into the current page, or an alert that is not open. */
     static final class Gone extends RuntimeException {
         Gone(String message) {
             super(message);
@@ -268,28 +295,5 @@ final class HeadlessChromium implements AutoCloseable {
 
     private static String xpathLiteral(String s) {
         return s.contains("'") ? "\"" + s + "\"" : "'" + s + "'";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
     }
 }

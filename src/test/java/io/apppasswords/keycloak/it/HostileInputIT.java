@@ -33,11 +33,11 @@ class HostileInputIT {
         bearer = Users.accountToken(username, Users.PASSWORD);
     }
 
-    private static TokenClient.Response grant(String user, String password) {
+    private static HttpReply grant(String user, String password) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
-        form.put("client_id", CoreAppPasswordIT.MAIL);
-        form.put("client_secret", CoreAppPasswordIT.MAIL_SECRET);
+        form.put("client_id", DemoRealm.MAIL);
+        form.put("client_secret", DemoRealm.MAIL_SECRET);
         if (user != null) {
             form.put("username", user);
         }
@@ -47,7 +47,7 @@ class HostileInputIT {
         return TokenClient.demo().post(form);
     }
 
-    private static void assertRefused(TokenClient.Response r) {
+    private static void assertRefused(HttpReply r) {
         assertTrue(r.status() == 400 || r.status() == 401, r.toString());
         assertFalse(r.body().contains("Exception") || r.body().contains("\tat "), "no stack trace: " + r);
         assertTrue(r.error() != null, "an OAuth error: " + r);
@@ -61,12 +61,12 @@ class HostileInputIT {
                 "' OR '1'='1", "<script>alert(1)</script>", "%zz"
         };
         for (String value : values) {
-            TokenClient.Response r = grant(username, value);
+            HttpReply r = grant(username, value);
             assertEquals(400, r.status(), "value of length " + value.length() + ": " + r);
             assertEquals("invalid_grant", r.error());
         }
         // Keycloak itself caps form bodies: 413 before any authenticator runs
-        TokenClient.Response huge = grant(username, "x".repeat(1024 * 1024));
+        HttpReply huge = grant(username, "x".repeat(1024 * 1024));
         assertTrue(huge.status() == 400 || huge.status() == 413, huge.toString());
         assertFalse(huge.body().contains("\tat "));
         assertRefused(grant(username, null));
@@ -118,7 +118,7 @@ class HostileInputIT {
         names.put("'; DROP TABLE CREDENTIAL; --", 201);
         names.put("x".repeat(64), 201);
         for (Map.Entry<String, Integer> name : names.entrySet()) {
-            AppPasswordApi.Reply r = AppPasswordApi.create(bearer, name.getKey());
+            HttpReply r = AppPasswordApi.create(bearer, name.getKey());
             assertEquals(name.getValue().intValue(), r.status(), "name '" + name.getKey() + "': " + r);
             if (r.status() == 400) {
                 assertEquals("invalid_name", r.error(), r.toString());
@@ -143,16 +143,16 @@ class HostileInputIT {
         bodies.put("{\"name\": \"x\", \"expiresAt\": \"tomorrow\"}", "invalid_expiry");
         bodies.put("{\"name\": \"" + "x".repeat(20_000) + "\"}", "invalid_request");
         for (Map.Entry<String, String> body : bodies.entrySet()) {
-            AppPasswordApi.Reply r = AppPasswordApi.createJson(bearer, body.getKey());
+            HttpReply r = AppPasswordApi.createJson(bearer, body.getKey());
             assertTrue(r.status() >= 400 && r.status() < 500, abbreviate(body.getKey()) + ": " + r);
             if (body.getValue() != null) {
                 assertEquals(body.getValue(), r.error(), abbreviate(body.getKey()) + ": " + r);
             }
             assertFalse(r.body().contains("\tat "));
         }
-        AppPasswordApi.Reply wrongType = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), bearer, "text/plain", "{\"name\":\"x\"}");
+        HttpReply wrongType = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), bearer, "text/plain", "{\"name\":\"x\"}");
         assertEquals(415, wrongType.status(), wrongType.toString());
-        AppPasswordApi.Reply unknownId = AppPasswordApi.delete(bearer, "../../users");
+        HttpReply unknownId = AppPasswordApi.delete(bearer, "../../users");
         assertTrue(unknownId.status() == 404 || unknownId.status() == 400, unknownId.toString());
     }
 

@@ -1,41 +1,29 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Last use of an app password: written once per interval, with the end user's IP when a trusted mail server forwards it. */
 class LastUseIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HEADER = "X-Dovecot-Auth-Remote";
-    private static KeycloakServer server;
     private String publicClientUuid;
 
     @BeforeAll
     static void start() {
-        server = KeycloakServer.get();
+        KeycloakServer.get();
     }
 
     @AfterEach
@@ -55,7 +43,7 @@ class LastUseIT {
 
         assertTrue(grant(MAIL, MAIL_SECRET, username, secret, null).ok());
         CredentialRepresentation first = Users.appPasswords(username).get(0);
-        JsonNode data = JSON.readTree(first.getCredentialData());
+        JsonNode data = Json.read(first.getCredentialData());
         assertTrue(data.has("lastUsedAt"), first.getCredentialData());
         assertEquals(MAIL, data.path("lastUsedClient").asText());
         assertEquals("127.0.0.1", data.path("lastUsedIp").asText());
@@ -100,44 +88,25 @@ class LastUseIT {
     /** A public client whose direct grant runs the "app passwords only" flow, removed after the test. */
     private String publicMailClient() {
         String flowId = AppPasswordStep.flows().getFlows().stream()
-                .filter(f -> AppPasswordStep.FLOW.equals(f.getAlias())).findFirst().orElseThrow().getId();
+                .filter(f -> DemoRealm.APP_PASSWORDS_ONLY.equals(f.getAlias())).findFirst().orElseThrow().getId();
         ClientRepresentation client = new ClientRepresentation();
         client.setClientId("public-mail-" + System.nanoTime());
         client.setPublicClient(true);
         client.setStandardFlowEnabled(false);
         client.setDirectAccessGrantsEnabled(true);
         client.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId));
-        try (var response = Users.realm().clients().create(client)) {
-            assertEquals(201, response.getStatus());
-            String location = response.getLocation().toString();
-            publicClientUuid = location.substring(location.lastIndexOf('/') + 1);
-        }
+        publicClientUuid = Fixtures.createClient(client);
         return client.getClientId();
     }
 
-    private static JsonNode lastUse(String username) throws IOException {
-        return JSON.readTree(Users.appPasswords(username).get(0).getCredentialData());
+    private static JsonNode lastUse(String username) {
+        return Json.read(Users.appPasswords(username).get(0).getCredentialData());
     }
 
     /** A password grant as Dovecot sends it, with the end user's address in its header when given. */
-    private static TokenClient.Response grant(String clientId, String clientSecret, String username, String password,
-                                              String forwardedIp) throws Exception {
-        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "password", "client_id", clientId,
-                "username", username, "password", password));
-        if (clientSecret != null) {
-            form.put("client_secret", clientSecret);
-        }
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.tokenEndpoint()))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (forwardedIp != null) {
-            request.header(HEADER, forwardedIp);
-        }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        return new TokenClient.Response(r.statusCode(), r.body(), json);
+    private static HttpReply grant(String clientId, String clientSecret, String username, String password,
+                                   String forwardedIp) {
+        TokenClient tokens = forwardedIp == null ? TokenClient.demo() : TokenClient.demo().withHeader(HEADER, forwardedIp);
+        return tokens.passwordGrant(clientId, clientSecret, username, password);
     }
 }

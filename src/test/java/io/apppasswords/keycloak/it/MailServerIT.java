@@ -106,7 +106,7 @@ class MailServerIT {
             assertSelectsInbox(store);
         }
         assertTrue(plain.trace().contains("AUTHENTICATE PLAIN command trace suppressed"), "AUTHENTICATE PLAIN was used");
-        CoreAppPasswordIT.assertNoSecret(login.trace() + plain.trace(), user.appPassword());
+        AppPasswordAssertions.assertNoSecret(login.trace() + plain.trace(), user.appPassword());
 
         // as typed into a phone: upper case and with the dashes left out
         try (Store store = Imap.authenticatePlain().connect(user.name().toUpperCase(Locale.ROOT),
@@ -127,7 +127,7 @@ class MailServerIT {
         }
         JsonNode lastUse = JSON.readTree(Users.appPasswords(user.name()).get(0).getCredentialData());
         assertEquals("127.0.0.2", lastUse.path("lastUsedIp").asText(), lastUse.toString());
-        assertEquals(CoreAppPasswordIT.MAIL, lastUse.path("lastUsedClient").asText());
+        assertEquals(DemoRealm.MAIL, lastUse.path("lastUsedClient").asText());
     }
 
     /** Item 2: the main password (with or without the OTP code glued on) and unknown users get one answer. */
@@ -138,7 +138,7 @@ class MailServerIT {
         String mainPassword = refusal(() -> Imap.loginCommand().connect(user.name(), Users.PASSWORD));
         String mainPlusOtp = refusal(() -> Imap.authenticatePlain().connect(user.name(), Users.PASSWORD + user.totp().fresh()));
         String unknown = refusal(() -> Imap.loginCommand().connect("nobody-" + UUID.randomUUID(), user.appPassword()));
-        String wrongAppPassword = refusal(() -> Imap.loginCommand().connect(user.name(), CoreAppPasswordIT.mutate(user.appPassword())));
+        String wrongAppPassword = refusal(() -> Imap.loginCommand().connect(user.name(), AppPasswordAssertions.mutate(user.appPassword())));
 
         assertTrue(mainPassword.contains("AUTHENTICATIONFAILED"), mainPassword);
         assertEquals(mainPassword, unknown, "an unknown user is refused exactly like a wrong password");
@@ -188,7 +188,7 @@ class MailServerIT {
     void anAppPasswordRestrictedToAnotherClientIsRefused() throws Exception {
         Totp totp = Users.newTotp();
         String username = Users.create("imap-restricted", totp);
-        AppPasswordApi.Reply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
+        HttpReply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
                 JSON.writeValueAsString(Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
         assertEquals(201, created.status(), created.toString());
         String secret = created.json().path("password").asText();
@@ -210,7 +210,7 @@ class MailServerIT {
 
         Smtp smtp = new Smtp();
         smtp.send(user.name(), user.appPassword(), user.address(), user.address(), subject);
-        CoreAppPasswordIT.assertNoSecret(smtp.trace(), user.appPassword());
+        AppPasswordAssertions.assertNoSecret(smtp.trace(), user.appPassword());
 
         long deadline = System.currentTimeMillis() + 30_000;
         while (!delivered(user, subject)) {

@@ -108,10 +108,10 @@ public final class MailServers implements AutoCloseable {
             vars.put("DOVECOT_INSTANCE", dir.getFileName().toString());
             vars.put("DOVECOT_LOG", dir.resolve("dovecot.log").toString());
             vars.put("DOVECOT_HOST", "127.0.0.1");
-            vars.put("IMAP_PORT", String.valueOf(KeycloakServer.freePort()));
-            vars.put("LMTP_PORT", String.valueOf(KeycloakServer.freePort()));
-            vars.put("DOVECOT_AUTH_PORT", String.valueOf(KeycloakServer.freePort()));
-            vars.put("SUBMISSION_PORT", String.valueOf(KeycloakServer.freePort()));
+            vars.put("IMAP_PORT", String.valueOf(Local.freePort()));
+            vars.put("LMTP_PORT", String.valueOf(Local.freePort()));
+            vars.put("DOVECOT_AUTH_PORT", String.valueOf(Local.freePort()));
+            vars.put("SUBMISSION_PORT", String.valueOf(Local.freePort()));
             vars.put("SUBMISSION_LISTEN", "127.0.0.1:" + vars.get("SUBMISSION_PORT"));
             vars.put("POSTFIX_INET_INTERFACES", "127.0.0.1");
             vars.put("POSTFIX_QUEUE_DIR", dir.resolve("postfix-queue").toString());

@@ -22,8 +22,8 @@ class NoSecretInLogIT {
         // make sure there is at least one secret that was used, mistyped and revoked in this run
         String username = Users.create("leak");
         String secret = Users.createAppPassword(username, "Leak check");
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok());
-        TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, CoreAppPasswordIT.mutate(secret));
+        assertTrue(TokenClient.demo().mailLogin(username, secret).ok());
+        TokenClient.demo().mailLogin(username, AppPasswordAssertions.mutate(secret));
         Users.get(username).removeCredential(Users.appPasswords(username).get(0).getId());
 
         String log = Files.readString(KeycloakServer.get().logFile(), StandardCharsets.UTF_8);

@@ -15,8 +15,6 @@ import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -48,7 +46,7 @@ class NotificationIT {
     @BeforeAll
     static void startSmtp() throws IOException {
         KeycloakServer.get();
-        port = freeLoopbackPort();
+        port = Local.freePort();
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         RealmRepresentation realm = Users.realm().toRepresentation();
@@ -157,10 +155,10 @@ class NotificationIT {
 
     @Test
     void aMailThatCannotBeSentNeverFailsTheCreation() throws Exception {
-        pointSmtpAt(freeLoopbackPort()); // nothing listens there
+        pointSmtpAt(Local.freePort()); // nothing listens there
         try {
             String username = Users.create("mail-down");
-            AppPasswordApi.Reply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
+            HttpReply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
             assertEquals(201, created.status(), created.toString());
             assertEquals(1, Users.appPasswords(username).size());
         } finally {
@@ -209,13 +207,7 @@ class NotificationIT {
 
     private static void assertNoSecret(MimeMessage mail, String secret) throws Exception {
         String all = GreenMailUtil.getWholeMessage(mail) + part(mail, "text/plain") + part(mail, "text/html");
-        CoreAppPasswordIT.assertNoSecret(all, secret);
-        CoreAppPasswordIT.assertNoSecret(all.toUpperCase(), secret.toUpperCase());
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        AppPasswordAssertions.assertNoSecret(all, secret);
+        AppPasswordAssertions.assertNoSecret(all.toUpperCase(), secret.toUpperCase());
     }
 }

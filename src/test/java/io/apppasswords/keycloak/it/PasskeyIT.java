@@ -9,15 +9,12 @@ import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.openqa.selenium.By;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,16 +53,16 @@ class PasskeyIT {
         rep.setRequiredActions(List.of("webauthn-register-passwordless"));
         Users.get(username).update(rep);
 
-        try (Chromium chromium = Chromium.start()) {
+        try (HeadlessChromium chromium = new HeadlessChromium(1280, 1000)) {
             chromium.addPasskeyAuthenticator();
 
             // 1. First sign-in with the temporary password; Keycloak asks to register a passkey.
             String account = server.realmUrl() + "/account/";
-            chromium.get(authorize("account-console", account, null));
-            chromium.await(By.id("username")).sendKeys(username);
-            chromium.driver().findElement(By.id("password")).sendKeys(Users.PASSWORD);
-            chromium.driver().findElement(By.id("kc-login")).click();
-            chromium.await(By.id("registerWebAuthn")).click();
+            chromium.open(authorize("account-console", account, null));
+            chromium.type(chromium.find("#username"), username);
+            chromium.type(chromium.find("#password"), Users.PASSWORD);
+            chromium.click(chromium.find("#kc-login"));
+            chromium.click(chromium.find("#registerWebAuthn"));
             chromium.acceptPrompt(); // the passkey's label
             chromium.awaitUrl(account);
 
@@ -77,19 +74,19 @@ class PasskeyIT {
                     Users.get(username).credentials().stream().map(CredentialRepresentation::getType).toList());
 
             // 3. A new browser session: sign in with the passkey alone and create an app password.
-            chromium.driver().manage().deleteAllCookies();
+            chromium.deleteAllCookies();
             String callback = server.realmUrl() + "/passkey-test-callback";
-            chromium.get(authorize(clientId, callback, "app-password"));
-            chromium.await(By.id("username")).sendKeys(username);
-            chromium.driver().findElement(By.id("kc-login")).click();
-            chromium.await(By.id("authenticateWebAuthnButton")).click();
-            chromium.await(By.id("app-password-name")).sendKeys("Old mail client");
-            chromium.driver().findElement(By.id("app-password-submit")).click();
-            String secret = chromium.await(By.id("app-password-value")).getText();
-            assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), chromium.describe());
+            chromium.open(authorize(clientId, callback, "app-password"));
+            chromium.type(chromium.find("#username"), username);
+            chromium.click(chromium.find("#kc-login"));
+            chromium.click(chromium.find("#authenticateWebAuthnButton"));
+            chromium.type(chromium.find("#app-password-name"), "Old mail client");
+            chromium.click(chromium.find("#app-password-submit"));
+            String secret = chromium.text(chromium.find("#app-password-value"));
+            assertTrue(secret.matches(AppPasswordAssertions.FORMAT), chromium.describe());
 
             // 4. The legacy mail client signs in with it.
-            TokenClient.Response grant = TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+            HttpReply grant = TokenClient.demo().mailLogin(username, secret);
             assertTrue(grant.ok(), grant.toString());
         }
     }
@@ -110,11 +107,7 @@ class PasskeyIT {
         flow.setTopLevel(true);
         flow.setBuiltIn(false);
         flow.setDescription("Test: passkey-only sign-in");
-        try (var r = flows().createFlow(flow)) {
-            assertEquals(201, r.getStatus());
-            String location = r.getLocation().toString();
-            flowId = location.substring(location.lastIndexOf('/') + 1);
-        }
+        flowId = Fixtures.createdId(flows().createFlow(flow), "create flow " + alias);
         flows().addExecution(alias, Map.<String, Object>of("provider", "auth-cookie"));
         String sub = alias + " - passkey";
         flows().addExecutionFlow(alias, Map.<String, Object>of("alias", sub, "type", "basic-flow", "description", ""));
@@ -132,11 +125,7 @@ class PasskeyIT {
         client.setDirectAccessGrantsEnabled(false);
         client.setRedirectUris(List.of(server.realmUrl() + "/passkey-test-callback"));
         client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId));
-        try (var r = Users.realm().clients().create(client)) {
-            assertEquals(201, r.getStatus());
-            String location = r.getLocation().toString();
-            clientUuid = location.substring(location.lastIndexOf('/') + 1);
-        }
+        clientUuid = Fixtures.createClient(client);
         return client.getClientId();
     }
 

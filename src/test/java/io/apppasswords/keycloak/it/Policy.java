@@ -1,10 +1,7 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,13 +17,11 @@ public final class Policy {
     public static final Map<String, String> DEMO = Map.of("requireSecondFactor", "false",
             "allowedClients", "mail-server##mail-mixed");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Policy() {
     }
 
     public static String configUrl() {
-        return KeycloakServer.get().baseUrl() + "/admin/realms/" + KeycloakServer.REALM
+        return KeycloakServer.get().baseUrl() + "/admin/realms/" + DemoRealm.NAME
                 + "/authentication/required-actions/app-password/config";
     }
 
@@ -35,18 +30,14 @@ public final class Policy {
     }
 
     /** Replaces the whole config; returns the admin API's answer. */
-    public static AppPasswordApi.Reply put(Map<String, String> config) {
-        try {
-            String body = JSON.writeValueAsString(Map.of("config", config));
-            return AppPasswordApi.send("PUT", configUrl(), adminToken(), "application/json", body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static HttpReply put(Map<String, String> config) {
+        return AppPasswordApi.send("PUT", configUrl(), adminToken(), "application/json",
+                Json.write(Map.of("config", config)));
     }
 
     /** Sets the config, asserting the admin API took it. */
     public static void set(Map<String, String> config) {
-        AppPasswordApi.Reply reply = put(config);
+        HttpReply reply = put(config);
         assertEquals(204, reply.status(), reply.toString());
     }
 
@@ -62,7 +53,7 @@ public final class Policy {
     }
 
     public static JsonNode description() {
-        AppPasswordApi.Reply reply = AppPasswordApi.send("GET", configUrl() + "-description", adminToken(), null, null);
+        HttpReply reply = AppPasswordApi.send("GET", configUrl() + "-description", adminToken(), null, null);
         assertEquals(200, reply.status(), reply.toString());
         return reply.json();
     }

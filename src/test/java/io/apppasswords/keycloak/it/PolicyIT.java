@@ -22,10 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED;
-import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MIXED_SECRET;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.find;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.texts;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,21 +51,12 @@ class PolicyIT {
         Policy.reset();
     }
 
-    private static AppPasswordApi.Reply create(String token, String json) {
+    private static HttpReply create(String token, String json) {
         return AppPasswordApi.createJson(token, json);
     }
 
-    /** A permanent password, as an admin sets it. */
-    private static CredentialRepresentation password(String value) {
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(value);
-        password.setTemporary(false);
-        return password;
-    }
-
-    private static TokenClient.Response mail(String username, String secret) {
-        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
+    private static HttpReply mail(String username, String secret) {
+        return TokenClient.demo().mailLogin(username, secret);
     }
 
     // ------------------------------------------------------------------------------------------ admin side
@@ -110,7 +103,7 @@ class PolicyIT {
         Policy.demoWith(Map.of("allowedGroups", "/" + groupName, "allowedRoles", roleName));
 
         String outsider = Users.create("outsider");
-        AppPasswordApi.Reply refused = AppPasswordApi.create(Users.accountToken(outsider, Users.PASSWORD), "Mail");
+        HttpReply refused = AppPasswordApi.create(Users.accountToken(outsider, Users.PASSWORD), "Mail");
         assertEquals(403, refused.status(), refused.toString());
         assertEquals("not_allowed", refused.error());
         assertTrue(refused.json().path("error_description").asText().contains("may not create app passwords"), refused.toString());
@@ -139,7 +132,7 @@ class PolicyIT {
     void aSecondFactorIsRequiredByDefault() {
         Policy.set(Map.of()); // no settings at all: the defaults
         String plain = Users.create("no2fa");
-        AppPasswordApi.Reply refused = AppPasswordApi.create(Users.accountToken(plain, Users.PASSWORD), "Mail");
+        HttpReply refused = AppPasswordApi.create(Users.accountToken(plain, Users.PASSWORD), "Mail");
         assertEquals(403, refused.status(), refused.toString());
         assertEquals("not_allowed", refused.error());
         assertTrue(refused.json().path("error_description").asText().contains("two-factor"), refused.toString());
@@ -160,11 +153,11 @@ class PolicyIT {
         int requests = 20;
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(requests);
-        List<Future<AppPasswordApi.Reply>> replies = new ArrayList<>();
+        List<Future<HttpReply>> replies = new ArrayList<>();
         try {
             for (int i = 0; i < requests; i++) {
                 String name = "Device " + i;
-                Callable<AppPasswordApi.Reply> call = () -> {
+                Callable<HttpReply> call = () -> {
                     go.await();
                     return AppPasswordApi.create(token, name);
                 };
@@ -172,8 +165,8 @@ class PolicyIT {
             }
             go.countDown();
             Map<Integer, Integer> byStatus = new HashMap<>();
-            for (Future<AppPasswordApi.Reply> f : replies) {
-                AppPasswordApi.Reply reply = f.get();
+            for (Future<HttpReply> f : replies) {
+                HttpReply reply = f.get();
                 byStatus.merge(reply.status(), 1, Integer::sum);
                 if (reply.status() != 201) {
                     assertEquals(409, reply.status(), reply.toString());
@@ -187,7 +180,7 @@ class PolicyIT {
         }
         assertEquals(5, Users.appPasswords(username).size());
 
-        AppPasswordApi.Reply sixth = AppPasswordApi.create(token, "One more");
+        HttpReply sixth = AppPasswordApi.create(token, "One more");
         assertEquals(409, sixth.status());
         assertEquals(5, Users.appPasswords(username).size());
 
@@ -206,11 +199,11 @@ class PolicyIT {
         String username = Users.create("lifetime");
         String token = Users.accountToken(username, Users.PASSWORD);
 
-        AppPasswordApi.Reply byDefault = AppPasswordApi.create(token, "Default");
+        HttpReply byDefault = AppPasswordApi.create(token, "Default");
         assertEquals(201, byDefault.status(), byDefault.toString());
         assertAbout(Instant.now().plus(Duration.ofDays(30)), byDefault.json().path("expiresAt").asText());
 
-        AppPasswordApi.Reply tooLate = create(token, "{\"name\":\"Late\",\"expiresAt\":\"" + Instant.now().plus(Duration.ofDays(91)) + "\"}");
+        HttpReply tooLate = create(token, "{\"name\":\"Late\",\"expiresAt\":\"" + Instant.now().plus(Duration.ofDays(91)) + "\"}");
         assertEquals(400, tooLate.status(), tooLate.toString());
         assertEquals("invalid_expiry", tooLate.error());
         assertTrue(tooLate.json().path("error_description").asText().contains("at most 90 days"), tooLate.toString());
@@ -218,7 +211,7 @@ class PolicyIT {
         assertEquals(400, create(token, "{\"name\":\"Past\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}").status());
 
         Instant sixty = Instant.now().plus(Duration.ofDays(60));
-        AppPasswordApi.Reply chosen = create(token, "{\"name\":\"Chosen\",\"expiresAt\":\"" + sixty + "\"}");
+        HttpReply chosen = create(token, "{\"name\":\"Chosen\",\"expiresAt\":\"" + sixty + "\"}");
         assertEquals(201, chosen.status(), chosen.toString());
         assertAbout(sixty, chosen.json().path("expiresAt").asText());
 
@@ -242,7 +235,7 @@ class PolicyIT {
         String username = Users.create("expiry");
         String token = Users.accountToken(username, Users.PASSWORD);
         Instant soon = Instant.now().plusSeconds(4);
-        AppPasswordApi.Reply reply = create(token, "{\"name\":\"Soon\",\"expiresAt\":\"" + soon + "\"}");
+        HttpReply reply = create(token, "{\"name\":\"Soon\",\"expiresAt\":\"" + soon + "\"}");
         assertEquals(201, reply.status(), reply.toString());
         String secret = reply.json().path("password").asText();
         String id = reply.json().path("id").asText();
@@ -251,9 +244,7 @@ class PolicyIT {
         while (Instant.now().isBefore(soon.plusMillis(200))) {
             Thread.sleep(200);
         }
-        TokenClient.Response refused = mail(username, secret);
-        assertEquals(400, refused.status(), refused.toString());
-        assertEquals("invalid_grant", refused.error());
+        assertInvalidGrant(mail(username, secret));
 
         // Within the grace period (30 days by default) it stays, marked as expired in the account console.
         Thread.sleep(3000); // more than one clean-up interval of the test server
@@ -267,12 +258,12 @@ class PolicyIT {
         assertNotNull(shown, accountCredentials.toString());
         assertEquals("appPasswordExpiredTitle", shown.path("warningMessageTitle").path("key").asText(), shown.toString());
         assertTrue(find(AppPasswordApi.list(token).json(), "Soon").path("expired").asBoolean());
-        AppPasswordApi.Reply admin = AppPasswordApi.send("GET", AppPasswordApi.adminUrl() + "/users/" + Users.id(username),
+        HttpReply admin = AppPasswordApi.send("GET", AppPasswordApi.adminUrl() + "/users/" + Users.id(username),
                 Policy.adminToken(), null, null);
         assertTrue(find(admin.json(), "Soon").path("expired").asBoolean(), admin.toString());
 
         Policy.demoWith(Map.of("expiredGraceDays", "0"));
-        CoreAppPasswordIT.waitFor(() -> Users.appPasswords(username).isEmpty());
+        waitFor(() -> Users.appPasswords(username).isEmpty());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
                 Users.id(username), null, null, null, 0, 10);
         assertTrue(removed.stream().anyMatch(e -> id.equals(e.getDetails().get("credential_id"))
@@ -285,15 +276,15 @@ class PolicyIT {
     void clientRestrictionComesFromThePolicysListAndHoldsAtTheNextLogin() {
         String username = Users.create("clients");
         String token = Users.accountToken(username, Users.PASSWORD);
-        AppPasswordApi.Reply notListed = create(token, "{\"name\":\"CLI\",\"clients\":[\"demo-cli\"]}");
+        HttpReply notListed = create(token, "{\"name\":\"CLI\",\"clients\":[\"demo-cli\"]}");
         assertEquals(400, notListed.status(), notListed.toString());
         assertEquals("invalid_client", notListed.error());
 
-        AppPasswordApi.Reply restricted = create(token, "{\"name\":\"Mail only\",\"clients\":[\"mail-server\"]}");
+        HttpReply restricted = create(token, "{\"name\":\"Mail only\",\"clients\":[\"mail-server\"]}");
         assertEquals(201, restricted.status(), restricted.toString());
         String secret = restricted.json().path("password").asText();
         assertTrue(mail(username, secret).ok());
-        TokenClient.Response other = TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, secret);
+        HttpReply other = TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, secret);
         assertFalse(other.ok(), other.toString());
 
         // On the page: one checkbox per listed client.
@@ -316,7 +307,7 @@ class PolicyIT {
         String username = Users.create("adminreset");
         String secret = Users.createAppPassword(username, "Mail");
         Users.createAppPassword(username, "Phone");
-        Users.get(username).resetPassword(password("another-password-2"));
+        Users.get(username).resetPassword(Users.password("another-password-2"));
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
@@ -330,13 +321,13 @@ class PolicyIT {
         String username = Users.create("adminput");
         String secret = Users.createAppPassword(username, "Mail");
         UserRepresentation user = Users.get(username).toRepresentation();
-        user.setCredentials(List.of(password("another-password-6")));
+        user.setCredentials(List.of(Users.password("another-password-6")));
         Users.get(username).update(user); // PUT users/{id}: Keycloak sends no password event for it
         assertTrue(Users.appPasswords(username).isEmpty());
         assertFalse(mail(username, secret).ok());
 
         // an update without a new password keeps them
-        AppPasswordApi.Reply kept = AppPasswordApi.create(Users.accountToken(username, "another-password-6"), "Phone");
+        HttpReply kept = AppPasswordApi.create(Users.accountToken(username, "another-password-6"), "Phone");
         assertEquals(201, kept.status(), kept.toString());
         UserRepresentation renamed = Users.get(username).toRepresentation();
         renamed.setFirstName("Renamed");
@@ -350,19 +341,17 @@ class PolicyIT {
         Policy.demoWith(Map.of("revokeOnPasswordChange", "false"));
         String username = Users.create("olderthan");
         String secret = Users.createAppPassword(username, "Mail");
-        Users.get(username).resetPassword(password("another-password-7"));
+        Users.get(username).resetPassword(Users.password("another-password-7"));
         assertTrue(mail(username, secret).ok());
 
         Policy.reset(); // revocation on: the login compares the dates
-        TokenClient.Response refused = mail(username, secret);
-        assertEquals(400, refused.status(), refused.toString());
-        assertEquals("invalid_grant", refused.error());
+        assertInvalidGrant(mail(username, secret));
         assertTrue(Users.appPasswords(username).isEmpty());
         List<EventRepresentation> removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null,
                 Users.id(username), null, null, null, 0, 10);
         assertEquals(1, removed.stream().filter(e -> "password changed".equals(e.getDetails().get("reason"))).count(),
                 removed.toString());
-        AppPasswordApi.Reply fresh = AppPasswordApi.create(Users.accountToken(username, "another-password-7"), "Mail again");
+        HttpReply fresh = AppPasswordApi.create(Users.accountToken(username, "another-password-7"), "Mail again");
         assertEquals(201, fresh.status(), fresh.toString());
         assertTrue(mail(username, fresh.json().path("password").asText()).ok());
     }
@@ -382,7 +371,7 @@ class PolicyIT {
         String username = Users.create("keep");
         String secret = Users.createAppPassword(username, "Mail");
         changeOwnPassword(username, Users.PASSWORD, "changed-password-4");
-        Users.get(username).resetPassword(password("another-password-5"));
+        Users.get(username).resetPassword(Users.password("another-password-5"));
         assertEquals(1, Users.appPasswords(username).size());
         assertTrue(mail(username, secret).ok());
     }
@@ -437,24 +426,9 @@ class PolicyIT {
     }
 
     private static JsonNode accountCredentials(String token) {
-        AppPasswordApi.Reply reply = AppPasswordApi.send("GET", server.realmUrl() + "/account/credentials", token, null, null);
+        HttpReply reply = AppPasswordApi.send("GET", server.realmUrl() + "/account/credentials", token, null, null);
         assertEquals(200, reply.status(), reply.toString());
         return reply.json();
-    }
-
-    static JsonNode find(JsonNode list, String name) {
-        for (JsonNode item : list) {
-            if (name.equals(item.path("name").asText())) {
-                return item;
-            }
-        }
-        throw new AssertionError("no app password named " + name + " in " + list);
-    }
-
-    static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     private static void assertAbout(Instant expected, String actual) {

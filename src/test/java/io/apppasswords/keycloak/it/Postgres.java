@@ -1,7 +1,6 @@
 package io.apppasswords.keycloak.it;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +53,7 @@ public final class Postgres implements AutoCloseable {
         Postgres pg;
         try {
             Path dir = Files.createTempDirectory("app-passwords-pg-");
-            pg = new Postgres(dir, bin, root, KeycloakServer.freePort(), HexFormat.of().formatHex(random),
+            pg = new Postgres(dir, bin, root, Local.freePort(), HexFormat.of().formatHex(random),
                     log.toAbsolutePath());
             Files.createDirectories(pg.log.getParent());
         } catch (IOException e) {
@@ -142,20 +141,14 @@ public final class Postgres implements AutoCloseable {
     }
 
     private void launch() {
-        // The same watchdog as KeycloakServer's: when this JVM goes away (even by SIGKILL) our stdin pipe
-        // closes and the shell asks the postmaster for a fast shutdown.
-        String watchdog = "exec 3<&0 </dev/null\n"
-                + "\"$@\" 3<&- &\n"
-                + "pg=$!\n"
-                + "( cat <&3 >/dev/null; kill -INT $(head -1 \"$PGDATA/postmaster.pid\" 2>/dev/null) 2>/dev/null ) &\n"
-                + "exec 3<&-\n"
-                + "wait $pg\n";
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", watchdog, "postgres-watchdog"));
-        cmd.addAll(server(bin.resolve("postgres").toString(), "-D", dataDir(), "-k", dir.toString(),
-                "-h", "127.0.0.1", "-p", String.valueOf(port),
-                // a throw-away cluster: durability buys nothing here and costs a lot on a busy disk
-                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                "-c", "max_connections=300").command());
+        // When this JVM goes away (even by SIGKILL) the watchdog asks the postmaster for a fast shutdown.
+        List<String> cmd = Watchdog.around("postgres-watchdog",
+                "kill -INT $(head -1 \"$PGDATA/postmaster.pid\" 2>/dev/null) 2>/dev/null",
+                server(bin.resolve("postgres").toString(), "-D", dataDir(), "-k", dir.toString(),
+                        "-h", "127.0.0.1", "-p", String.valueOf(port),
+                        // a throw-away cluster: durability buys nothing here and costs a lot on a busy disk
+                        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                        "-c", "max_connections=300").command());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().put("PGDATA", dataDir());
@@ -198,24 +191,10 @@ public final class Postgres implements AutoCloseable {
         Process p = process;
         process = null;
         if (p != null) {
-            try (OutputStream stdin = p.getOutputStream()) {
-                stdin.flush(); // closing it triggers the watchdog's shutdown
-            } catch (IOException ignored) {
-                // already closed
-            }
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Watchdog.stop(p, 60);
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(f);
-            }
+        try {
+            Local.deleteTree(dir);
         } catch (IOException | UncheckedIOException e) {
             System.err.println("Could not delete " + dir + ": " + e);
         }

@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.it;
 
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,12 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresClusterIT {
 
-    static final String MAIL = CoreAppPasswordIT.MAIL;
-    static final String MAIL_SECRET = CoreAppPasswordIT.MAIL_SECRET;
     /** The promise: a change made on one node holds on every other node within this time. */
     static final long PROPAGATION_MS = 1000;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Postgres db;
     private static KeycloakNode a;
@@ -69,11 +63,11 @@ class PostgresClusterIT {
         // A node's first grants load the realm, client, flows and keys and are slow: keep that out of the
         // measurements (bob has no app password, so the mail-server grants fail).
         for (KeycloakNode node : List.of(a, b)) {
-            assertTrue(node.tokens().passwordGrant("demo-cli", null, "bob", "bob-password").ok());
-            assertWrong(node.tokens().passwordGrant(MAIL, MAIL_SECRET, "bob", "warm-up-warm-up-warm-up-0"));
+            assertTrue(node.tokens().passwordGrant(DemoRealm.CLI, null, "bob", "bob-password").ok());
+            assertInvalidGrant(node.tokens().mailLogin("bob", "warm-up-warm-up-warm-up-0"));
         }
-        user = Users.create(a.admin().realm(KeycloakServer.REALM), "cluster", null);
-        userId = a.admin().realm(KeycloakServer.REALM).users().searchByUsername(user, true).get(0).getId();
+        user = Users.create(a.admin().realm(DemoRealm.NAME), "cluster", null);
+        userId = a.admin().realm(DemoRealm.NAME).users().searchByUsername(user, true).get(0).getId();
     }
 
     @AfterAll
@@ -94,12 +88,12 @@ class PostgresClusterIT {
     void createdOnAWorksOnBWithinOneSecond() {
         // B has not seen the user yet: it loads it from the database
         kept = createOn(a, "kept");
-        Wait cold = awaitOn(b, kept, TokenClient.Response::ok);
+        Wait cold = awaitOn(b, kept, HttpReply::ok);
         // now B caches the user and its credentials; a new app password must invalidate that entry
         assertTrue(login(b, kept).ok());
-        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-1"));
+        assertInvalidGrant(login(b, "wrong-wrong-wrong-wrong-wrong-1"));
         String fresh = createOn(a, "fresh");
-        Wait warm = awaitOn(b, fresh, TokenClient.Response::ok);
+        Wait warm = awaitOn(b, fresh, HttpReply::ok);
         System.out.printf("cluster: created on A, accepted on B after %s (user not cached on B), %s (cached)%n",
                 cold, warm);
         assertPropagated(cold);
@@ -110,17 +104,17 @@ class PostgresClusterIT {
     @Order(2)
     void revokedOnAIsRefusedOnBWithinOneSecond() throws Exception {
         String doomed = createOn(a, "doomed");
-        awaitOn(b, doomed, TokenClient.Response::ok);
+        awaitOn(b, doomed, HttpReply::ok);
         assertTrue(login(b, doomed).ok(), "B has the credential cached");
 
         String id = idOf(a, "doomed");
-        AppPasswordApi.Reply revoked = AppPasswordApi.send("DELETE", adminUrl(a) + "/" + id,
+        HttpReply revoked = AppPasswordApi.send("DELETE", adminUrl(a) + "/" + id,
                 a.admin().tokenManager().getAccessTokenString(), null, null);
         assertEquals(204, revoked.status(), revoked.toString());
         Wait refused = awaitOn(b, doomed, r -> r.status() == 400);
         System.out.printf("cluster: revoked on A, refused on B after %s%n", refused);
         assertPropagated(refused);
-        assertWrong(login(b, doomed));
+        assertInvalidGrant(login(b, doomed));
         assertTrue(login(b, kept).ok(), "the user's other app passwords still work");
     }
 
@@ -158,15 +152,15 @@ class PostgresClusterIT {
         assertTrue(login(b, kept).ok());
         a.kill();
         long t0 = System.nanoTime();
-        Wait first = awaitOn(b, kept, TokenClient.Response::ok, 120_000);
+        Wait first = awaitOn(b, kept, HttpReply::ok, 120_000);
         long slowest = 0;
         for (int i = 0; i < 20; i++) {
             long s = System.nanoTime();
-            TokenClient.Response r = login(b, kept);
+            HttpReply r = login(b, kept);
             assertTrue(r.ok(), r.toString());
             slowest = Math.max(slowest, ms(System.nanoTime() - s));
         }
-        assertWrong(login(b, "wrong-wrong-wrong-wrong-wrong-2"));
+        assertInvalidGrant(login(b, "wrong-wrong-wrong-wrong-wrong-2"));
         System.out.printf("cluster: A killed; first app-password login on B after %s, then 20 more,"
                 + " slowest %d ms (%.1f s in all)%n", first, slowest, s(System.nanoTime() - t0));
         assertEquals(1, first.attempts(), "B served the first login after A's death: " + first);
@@ -176,23 +170,23 @@ class PostgresClusterIT {
 
     /** Creates an app password for {@link #user} through node's self-service API and returns the secret. */
     private static String createOn(KeycloakNode node, String name) {
-        TokenClient.Response token = node.tokens().passwordGrant("demo-cli", null, user, Users.PASSWORD);
+        HttpReply token = node.tokens().passwordGrant(DemoRealm.CLI, null, user, Users.PASSWORD);
         assertTrue(token.ok(), token.toString());
-        AppPasswordApi.Reply reply = AppPasswordApi.send("POST", node.realmUrl() + "/app-passwords",
+        HttpReply reply = AppPasswordApi.send("POST", node.realmUrl() + "/app-passwords",
                 token.accessToken(), "application/json", "{\"name\":\"" + name + "\"}");
         assertEquals(201, reply.status(), reply.toString());
         return reply.json().path("password").asText();
     }
 
     private static String adminUrl(KeycloakNode node) {
-        return node.baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/app-passwords/users/" + userId;
+        return node.baseUrl() + "/admin/realms/" + DemoRealm.NAME + "/app-passwords/users/" + userId;
     }
 
     private static JsonNode list(KeycloakNode node) throws Exception {
-        AppPasswordApi.Reply reply = AppPasswordApi.send("GET", adminUrl(node),
+        HttpReply reply = AppPasswordApi.send("GET", adminUrl(node),
                 node.admin().tokenManager().getAccessTokenString(), null, null);
         assertEquals(200, reply.status(), reply.toString());
-        return JSON.readTree(reply.body());
+        return reply.json();
     }
 
     private static String idOf(KeycloakNode node, String name) throws Exception {
@@ -213,13 +207,8 @@ class PostgresClusterIT {
         return names;
     }
 
-    private static TokenClient.Response login(KeycloakNode node, String appPassword) {
-        return node.tokens().passwordGrant(MAIL, MAIL_SECRET, user, appPassword);
-    }
-
-    private static void assertWrong(TokenClient.Response r) {
-        assertEquals(400, r.status(), r.toString());
-        assertEquals("invalid_grant", r.error(), r.toString());
+    private static HttpReply login(KeycloakNode node, String appPassword) {
+        return node.tokens().mailLogin(user, appPassword);
     }
 
     /**
@@ -238,15 +227,15 @@ class PostgresClusterIT {
         }
     }
 
-    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<TokenClient.Response> done) {
+    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<HttpReply> done) {
         return awaitOn(node, appPassword, done, 30_000);
     }
 
     /** Logs in on {@code node} until the answer satisfies {@code done}; fails after {@code maxMs}. */
-    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<TokenClient.Response> done,
+    private static Wait awaitOn(KeycloakNode node, String appPassword, Predicate<HttpReply> done,
                                 long maxMs) {
         long start = System.nanoTime();
-        TokenClient.Response last = null;
+        HttpReply last = null;
         int attempts = 0;
         while (ms(System.nanoTime() - start) < maxMs) {
             attempts++;
@@ -256,8 +245,7 @@ class PostgresClusterIT {
                     return new Wait(ms(System.nanoTime() - start), attempts);
                 }
             } catch (RuntimeException connectionTrouble) {
-                last = new TokenClient.Response(-1, connectionTrouble.toString(),
-                        MissingNode.getInstance());
+                last = new HttpReply(-1, connectionTrouble.toString());
             }
         }
         throw new AssertionError("no change on " + node.name() + " in " + maxMs + " ms; last answer " + last

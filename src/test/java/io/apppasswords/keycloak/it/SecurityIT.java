@@ -55,19 +55,19 @@ class SecurityIT {
     void anAppPasswordTokenCannotManageTheAccount() {
         String username = Users.create("token");
         String secret = Users.createAppPassword(username, "Mail");
-        TokenClient.Response grant = TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret);
+        HttpReply grant = TokenClient.demo().mailLogin(username, secret);
         assertTrue(grant.ok(), grant.toString());
         String token = grant.accessToken();
 
-        AppPasswordApi.Reply account = AppPasswordApi.send("GET", KeycloakServer.get().realmUrl() + "/account/credentials",
+        HttpReply account = AppPasswordApi.send("GET", KeycloakServer.get().realmUrl() + "/account/credentials",
                 token, null, null);
         assertTrue(account.status() == 401 || account.status() == 403, "account API: " + account);
 
-        AppPasswordApi.Reply list = AppPasswordApi.list(token);
+        HttpReply list = AppPasswordApi.list(token);
         assertTrue(list.status() == 401 || list.status() == 403, "list: " + list);
-        AppPasswordApi.Reply mint = AppPasswordApi.create(token, "Minted by an app password");
+        HttpReply mint = AppPasswordApi.create(token, "Minted by an app password");
         assertTrue(mint.status() == 401 || mint.status() == 403, "create: " + mint);
-        AppPasswordApi.Reply revoke = AppPasswordApi.delete(token, Users.appPasswords(username).get(0).getId());
+        HttpReply revoke = AppPasswordApi.delete(token, Users.appPasswords(username).get(0).getId());
         assertTrue(revoke.status() == 401 || revoke.status() == 403, "delete: " + revoke);
         assertEquals(1, Users.appPasswords(username).size());
         assertNotEquals(null, grant.field("app_password_username"));

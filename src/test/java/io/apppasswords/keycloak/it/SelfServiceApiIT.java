@@ -14,7 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.apppasswords.keycloak.it.AppPasswordApi.json;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FIELDS;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertError;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.fieldNames;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.find;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.texts;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,9 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SelfServiceApiIT {
 
-    static final Set<String> FIELDS = Set.of("id", "name", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedClient",
-            "expiresAt", "expired", "clients");
-
     private static KeycloakServer server;
 
     @BeforeAll
@@ -41,12 +47,6 @@ class SelfServiceApiIT {
         return Users.accountToken(username, Users.PASSWORD);
     }
 
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new java.util.HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
     @Test
     void listsTheCallersAppPasswordsWithEveryFieldAndNoSecret() {
         String username = Users.create("list");
@@ -56,12 +56,12 @@ class SelfServiceApiIT {
         body.put("name", "Phone");
         body.put("expiresAt", expires);
         body.put("clients", List.of("mail-server", "mail-mixed"));
-        AppPasswordApi.Reply phone = AppPasswordApi.createJson(token(username), json(body));
+        HttpReply phone = AppPasswordApi.createJson(token(username), Json.write(body));
         assertEquals(201, phone.status(), phone.toString());
         String laptop = Users.createAppPassword(username, "Laptop");
         Users.createAppPassword(other, "Not mine");
 
-        AppPasswordApi.Reply list = AppPasswordApi.list(token(username));
+        HttpReply list = AppPasswordApi.list(token(username));
         assertEquals(200, list.status(), list.toString());
         assertTrue(list.header("Content-Type").startsWith("application/json"), list.header("Content-Type"));
         assertEquals(2, list.json().size(), list.body());
@@ -71,7 +71,7 @@ class SelfServiceApiIT {
         JsonNode p = find(list.json(), "Phone");
         assertEquals(phone.json().path("id").asText(), p.path("id").asText());
         assertEquals(expires, p.path("expiresAt").asText());
-        assertEquals(List.of("mail-server", "mail-mixed"), strings(p.path("clients")));
+        assertEquals(List.of("mail-server", "mail-mixed"), texts(p.path("clients")));
         assertTrue(p.path("lastUsedAt").isNull() && p.path("lastUsedIp").isNull() && p.path("lastUsedClient").isNull(), p.toString());
         Instant created = Instant.parse(p.path("createdAt").asText());
         assertTrue(Math.abs(created.toEpochMilli() - System.currentTimeMillis()) < 120_000, "createdAt is now: " + created);
@@ -83,17 +83,17 @@ class SelfServiceApiIT {
         assertFalse(list.body().contains("Not mine"), "another user's app password");
 
         // A mail login fills in last use.
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, laptop).ok());
+        assertTrue(TokenClient.demo().mailLogin(username, laptop).ok());
         JsonNode used = find(AppPasswordApi.list(token(username)).json(), "Laptop");
         assertNotNull(Instant.parse(used.path("lastUsedAt").asText()));
         assertTrue(used.path("lastUsedIp").asText().matches("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1"), used.toString());
-        assertEquals(CoreAppPasswordIT.MAIL, used.path("lastUsedClient").asText());
+        assertEquals(MAIL, used.path("lastUsedClient").asText());
     }
 
     @Test
     void createAnswers201WithLocationAndThePasswordThisOnceOnly() {
         String username = Users.create("create");
-        AppPasswordApi.Reply created = AppPasswordApi.create(token(username), "  Thunderbird  ");
+        HttpReply created = AppPasswordApi.create(token(username), "  Thunderbird  ");
         assertEquals(201, created.status(), created.toString());
         String id = created.json().path("id").asText();
         assertEquals(AppPasswordApi.selfUrl() + "/" + id, created.header("Location"));
@@ -102,16 +102,16 @@ class SelfServiceApiIT {
         assertEquals(withPassword, fieldNames(created.json()), created.body());
         assertEquals("Thunderbird", created.json().path("name").asText(), "name trimmed like on the page");
         String secret = created.json().path("password").asText();
-        assertTrue(secret.matches(CoreAppPasswordIT.FORMAT), secret);
+        assertTrue(secret.matches(FORMAT), secret);
 
-        assertTrue(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
+        assertTrue(TokenClient.demo().mailLogin(username, secret).ok(),
                 "the returned password works");
-        AppPasswordApi.Reply list = AppPasswordApi.list(token(username));
+        HttpReply list = AppPasswordApi.list(token(username));
         assertFalse(list.json().get(0).has("password"), list.body());
-        CoreAppPasswordIT.assertNoSecret(list.body(), secret);
+        assertNoSecret(list.body(), secret);
         CredentialRepresentation stored = Users.appPasswords(username).get(0);
         assertEquals(id, stored.getId());
-        CoreAppPasswordIT.assertNoSecret(String.valueOf(stored.getCredentialData()), secret);
+        assertNoSecret(String.valueOf(stored.getCredentialData()), secret);
     }
 
     @Test
@@ -126,19 +126,19 @@ class SelfServiceApiIT {
         assertError(400, "invalid_name", AppPasswordApi.create(token, "tab\there"));
         assertError(400, "invalid_name", AppPasswordApi.createJson(token, "{}"));
         assertError(400, "invalid_expiry", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Past", "expiresAt", "2001-01-01T00:00:00Z"))));
+                Json.write(Map.of("name", "Past", "expiresAt", "2001-01-01T00:00:00Z"))));
         assertError(400, "invalid_expiry", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Garbage", "expiresAt", "next tuesday"))));
+                Json.write(Map.of("name", "Garbage", "expiresAt", "next tuesday"))));
         assertError(400, "invalid_client", AppPasswordApi.createJson(token,
-                json(Map.of("name", "Unknown client", "clients", List.of("no-such-client")))));
-        assertError(400, "invalid_request", AppPasswordApi.createJson(token, json(Map.of("name", "X", "secret", "mine"))));
+                Json.write(Map.of("name", "Unknown client", "clients", List.of("no-such-client")))));
+        assertError(400, "invalid_request", AppPasswordApi.createJson(token, Json.write(Map.of("name", "X", "secret", "mine"))));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "{\"name\": 42, \"clients\": \"mail-server\"}"));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "{\"name\": "));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, "[]"));
         assertError(400, "invalid_request", AppPasswordApi.createJson(token, ""));
         assertError(413, "invalid_request", AppPasswordApi.createJson(token,
-                json(Map.of("name", "y".repeat(16 * 1024)))), "larger than the server's 16 KiB limit");
-        AppPasswordApi.Reply form = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), token,
+                Json.write(Map.of("name", "y".repeat(16 * 1024)))), "larger than the server's 16 KiB limit");
+        HttpReply form = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), token,
                 "application/x-www-form-urlencoded", "name=Form");
         assertTrue(form.status() == 415 || form.status() == 400, form.toString());
 
@@ -155,8 +155,8 @@ class SelfServiceApiIT {
         Users.createAppPassword(other, "Theirs");
         String token = Users.accountToken(username, Users.PASSWORD, totp);
 
-        String tablet = idOf(username, "Tablet");
-        String theirs = idOf(other, "Theirs");
+        String tablet = Users.appPasswordId(username, "Tablet");
+        String theirs = Users.appPasswordId(other, "Theirs");
         String otp = Users.get(username).credentials().stream().filter(c -> "otp".equals(c.getType()))
                 .findFirst().orElseThrow().getId();
         String password = Users.get(username).credentials().stream().filter(c -> "password".equals(c.getType()))
@@ -170,10 +170,10 @@ class SelfServiceApiIT {
         assertEquals(2, Users.get(username).credentials().stream()
                 .filter(c -> Set.of("otp", "password").contains(c.getType())).count(), "other credential types untouched");
 
-        AppPasswordApi.Reply deleted = AppPasswordApi.delete(token, tablet);
+        HttpReply deleted = AppPasswordApi.delete(token, tablet);
         assertEquals(204, deleted.status(), deleted.toString());
         assertEquals(List.of("Phone"), Users.appPasswords(username).stream().map(CredentialRepresentation::getUserLabel).toList());
-        assertFalse(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).ok(),
+        assertFalse(TokenClient.demo().mailLogin(username, secret).ok(),
                 "a revoked app password stops working at once");
         assertError(404, "not_found", AppPasswordApi.delete(token, tablet));
     }
@@ -202,7 +202,7 @@ class SelfServiceApiIT {
         assertError(403, "insufficient_scope", AppPasswordApi.list(token));
         assertError(403, "insufficient_scope", AppPasswordApi.create(token, "X"));
         Users.createAppPassword(username, "Existing");
-        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, idOf(username, "Existing")));
+        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")));
         assertEquals(1, Users.appPasswords(username).size());
     }
 
@@ -217,7 +217,7 @@ class SelfServiceApiIT {
 
         assertError(403, "insufficient_scope", AppPasswordApi.list(token));
         assertError(403, "insufficient_scope", AppPasswordApi.create(token, "X"));
-        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, idOf(username, "Existing")));
+        assertError(403, "insufficient_scope", AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")));
         assertEquals(1, Users.appPasswords(username).size());
     }
 
@@ -229,12 +229,12 @@ class SelfServiceApiIT {
         try {
             String token = token(username);
             Thread.sleep(2_100);
-            AppPasswordApi.Reply refused = AppPasswordApi.create(token, "Too late");
+            HttpReply refused = AppPasswordApi.create(token, "Too late");
             assertError(403, "reauthentication_required", refused);
             assertEquals(200, AppPasswordApi.list(token).status());
             assertEquals(1, Users.appPasswords(username).size());
             assertEquals(201, AppPasswordApi.create(token(username), "Fresh login").status(), "a fresh login may");
-            assertEquals(204, AppPasswordApi.delete(token, idOf(username, "Existing")).status());
+            assertEquals(204, AppPasswordApi.delete(token, Users.appPasswordId(username, "Existing")).status());
         } finally {
             Fixtures.maxAuthAge(null);
         }
@@ -254,16 +254,16 @@ class SelfServiceApiIT {
     void aTokenObtainedWithAnAppPasswordCanNeverListMintOrRevoke() {
         String username = Users.create("ap-token");
         String secret = Users.createAppPassword(username, "Mail");
-        String victim = idOf(username, "Mail");
+        String victim = Users.appPasswordId(username, "Mail");
 
         List<String> tokens = new ArrayList<>();
-        tokens.add(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).accessToken());
-        tokens.add(TokenClient.demo().passwordGrant(CoreAppPasswordIT.MIXED, CoreAppPasswordIT.MIXED_SECRET, username, secret).accessToken());
+        tokens.add(TokenClient.demo().mailLogin(username, secret).accessToken());
+        tokens.add(TokenClient.demo().passwordGrant(MIXED, MIXED_SECRET, username, secret).accessToken());
         String transientFlow = Fixtures.appPasswordsOnlyFlow(true);
         tokens.add(Fixtures.token(Fixtures.directGrantClient("no-refresh", transientFlow, true, false), username, secret));
         String persistentFlow = Fixtures.appPasswordsOnlyFlow(false);
         String persistentClient = Fixtures.directGrantClient("persistent", persistentFlow, true, true);
-        TokenClient.Response persistent = TokenClient.demo().passwordGrant(persistentClient, Fixtures.SECRET, username, secret);
+        HttpReply persistent = TokenClient.demo().passwordGrant(persistentClient, Fixtures.SECRET, username, secret);
         assertTrue(persistent.ok(), persistent.toString());
         assertNotNull(persistent.refreshToken(), "a stored session has a refresh token");
         tokens.add(persistent.accessToken());
@@ -298,15 +298,15 @@ class SelfServiceApiIT {
         String accountApi = server.realmUrl() + "/account/credentials";
         String persistentFlow = Fixtures.appPasswordsOnlyFlow(false);
 
-        String demoMail = TokenClient.demo().passwordGrant(CoreAppPasswordIT.MAIL, CoreAppPasswordIT.MAIL_SECRET, username, secret).accessToken();
+        String demoMail = TokenClient.demo().mailLogin(username, secret).accessToken();
         String narrow = Fixtures.token(Fixtures.directGrantClient("narrow", persistentFlow, false, true), username, secret);
         String wide = Fixtures.token(Fixtures.directGrantClient("wide", persistentFlow, true, true), username, secret);
 
         for (String token : List.of(demoMail, narrow)) {
-            AppPasswordApi.Reply r = AppPasswordApi.send("GET", accountApi, token, null, null);
+            HttpReply r = AppPasswordApi.send("GET", accountApi, token, null, null);
             assertTrue(r.status() == 401 || r.status() == 403, TokenClient.claims(token).path("azp") + ": " + r);
         }
-        AppPasswordApi.Reply open = AppPasswordApi.send("GET", accountApi, wide, null, null);
+        HttpReply open = AppPasswordApi.send("GET", accountApi, wide, null, null);
         assertEquals(200, open.status(), "with the account audience and a kept session, Keycloak's API lets it in: " + open);
     }
 
@@ -321,26 +321,26 @@ class SelfServiceApiIT {
         String origin = server.baseUrl();
         String app = "https://app.example";
 
-        AppPasswordApi.Reply consoleCall = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(),
+        HttpReply consoleCall = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(),
                 Fixtures.accountConsoleToken(username, Users.PASSWORD), null, null, Map.of("Origin", origin));
         assertEquals(200, consoleCall.status(), consoleCall.toString());
 
         String spa = Fixtures.browserAppClient(app);
-        TokenClient.Response spaLogin = TokenClient.demo().passwordGrant(spa, null, username, Users.PASSWORD);
+        HttpReply spaLogin = TokenClient.demo().passwordGrant(spa, null, username, Users.PASSWORD);
         assertTrue(spaLogin.ok(), spaLogin.toString());
-        AppPasswordApi.Reply ok = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
+        HttpReply ok = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
                 Map.of("Origin", app));
         assertEquals(200, ok.status(), ok.toString());
         assertEquals(app, ok.header("Access-Control-Allow-Origin"), ok.headers().toString());
         assertEquals("true", ok.header("Access-Control-Allow-Credentials"));
 
-        AppPasswordApi.Reply foreign = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
+        HttpReply foreign = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), spaLogin.accessToken(), null, null,
                 Map.of("Origin", "https://evil.example"));
         assertError(403, "invalid_origin", foreign);
         assertNull(foreign.header("Access-Control-Allow-Origin"), foreign.headers().toString());
 
         for (String path : List.of("", "/" + UUID.randomUUID())) {
-            AppPasswordApi.Reply preflight = AppPasswordApi.send("OPTIONS", AppPasswordApi.selfUrl() + path, null, null, null,
+            HttpReply preflight = AppPasswordApi.send("OPTIONS", AppPasswordApi.selfUrl() + path, null, null, null,
                     Map.of("Origin", app, "Access-Control-Request-Method", path.isEmpty() ? "POST" : "DELETE",
                             "Access-Control-Request-Headers", "authorization,content-type"));
             assertEquals(200, preflight.status(), preflight.toString());
@@ -349,37 +349,5 @@ class SelfServiceApiIT {
             assertTrue(methods.contains("POST") && methods.contains("DELETE") && methods.contains("GET"), methods);
             assertTrue(preflight.header("Access-Control-Allow-Headers").toLowerCase().contains("authorization"));
         }
-    }
-
-    // ------------------------------------------------------------------------------------------ helpers
-
-    static void assertError(int status, String error, AppPasswordApi.Reply reply) {
-        assertError(status, error, reply, "");
-    }
-
-    static void assertError(int status, String error, AppPasswordApi.Reply reply, String context) {
-        assertEquals(status, reply.status(), context + " " + reply);
-        assertEquals(error, reply.error(), context + " " + reply);
-        assertFalse(reply.json().path("error_description").asText("").isBlank(), context + " " + reply);
-    }
-
-    static JsonNode find(JsonNode list, String name) {
-        for (JsonNode entry : list) {
-            if (name.equals(entry.path("name").asText())) {
-                return entry;
-            }
-        }
-        throw new AssertionError("no app password named " + name + " in " + list);
-    }
-
-    static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asText()));
-        return values;
-    }
-
-    static String idOf(String username, String name) {
-        return Users.appPasswords(username).stream().filter(c -> name.equals(c.getUserLabel()))
-                .findFirst().orElseThrow().getId();
     }
 }

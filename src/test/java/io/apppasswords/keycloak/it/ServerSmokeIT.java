@@ -28,41 +28,41 @@ class ServerSmokeIT {
 
     @Test
     void demoRealmIsImported() {
-        RealmRepresentation realm = server.admin().realm(KeycloakServer.REALM).toRepresentation();
+        RealmRepresentation realm = server.admin().realm(DemoRealm.NAME).toRepresentation();
         assertEquals("demo", realm.getRealm());
         assertTrue(realm.isEventsEnabled(), "login events are stored");
         assertTrue(realm.isAdminEventsEnabled(), "admin events are stored");
         assertFalse(realm.isBruteForceProtected(), "brute force is off until a test turns it on");
 
-        Set<String> flows = server.admin().realm(KeycloakServer.REALM).flows().getFlows().stream()
+        Set<String> flows = server.admin().realm(DemoRealm.NAME).flows().getFlows().stream()
                 .map(AuthenticationFlowRepresentation::getAlias).collect(Collectors.toSet());
         assertTrue(flows.containsAll(Set.of("app passwords only", "app password or password + otp",
                 "browser", "direct grant")), "flows: " + flows);
 
         List<RequiredActionProviderRepresentation> actions =
-                server.admin().realm(KeycloakServer.REALM).flows().getRequiredActions();
+                server.admin().realm(DemoRealm.NAME).flows().getRequiredActions();
         Set<String> aliases = actions.stream().map(RequiredActionProviderRepresentation::getAlias).collect(Collectors.toSet());
         assertTrue(aliases.containsAll(Set.of("app-password", "CONFIGURE_TOTP", "UPDATE_PASSWORD")), "required actions: " + aliases);
 
-        ClientRepresentation mail = server.admin().realm(KeycloakServer.REALM).clients().findByClientId("mail-server").get(0);
+        ClientRepresentation mail = server.admin().realm(DemoRealm.NAME).clients().findByClientId("mail-server").get(0);
         assertEquals("6f1c2a9e-0a55-4c1e-9a51-a99000000001", mail.getAuthenticationFlowBindingOverrides().get("direct_grant"));
-        assertEquals(1, server.admin().realm(KeycloakServer.REALM).users().searchByUsername("alice", true).size());
+        assertEquals(1, server.admin().realm(DemoRealm.NAME).users().searchByUsername("alice", true).size());
     }
 
     @Test
     void stockDirectGrantNeedsPasswordAndTotp() {
         TokenClient tokens = TokenClient.demo();
 
-        TokenClient.Response withoutOtp = tokens.passwordGrant("demo-cli", null, "alice", "alice-password");
+        HttpReply withoutOtp = tokens.passwordGrant("demo-cli", null, "alice", "alice-password");
         // from 26.6 on Keycloak answers 400 invalid_grant; 26.4 and 26.5 answer 401 with the same body
         assertEquals(server.isAtLeast(26, 6) ? 400 : 401, withoutOtp.status(), withoutOtp.toString());
         assertEquals("invalid_grant", withoutOtp.error());
 
-        TokenClient.Response ok = tokens.passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
+        HttpReply ok = tokens.passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
         assertTrue(ok.ok(), ok.toString());
         assertEquals("alice", ok.accessTokenClaims().path("preferred_username").asText());
 
-        TokenClient.Response bob = tokens.passwordGrant("demo-cli", null, "bob", "bob-password");
+        HttpReply bob = tokens.passwordGrant("demo-cli", null, "bob", "bob-password");
         assertTrue(bob.ok(), bob.toString());
     }
 
@@ -90,7 +90,7 @@ class ServerSmokeIT {
         String code = done.redirectParam("code");
         assertNotNull(code, done.location());
 
-        TokenClient.Response tokens = TokenClient.demo().exchangeCode("account-console", null, code, redirectUri,
+        HttpReply tokens = TokenClient.demo().exchangeCode("account-console", null, code, redirectUri,
                 browser.lastAuthorization().codeVerifier());
         assertTrue(tokens.ok(), tokens.toString());
         assertEquals("alice", tokens.accessTokenClaims().path("preferred_username").asText());

@@ -1,12 +1,8 @@
 package io.apppasswords.keycloak.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,8 +11,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
  * The token endpoint of the demo realm, driven as a mail server drives it: a form POST with
@@ -24,22 +18,29 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  */
 public final class TokenClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpClient http;
     private final String tokenEndpoint;
+    /** Sent with every request, e.g. the end user's address as Dovecot forwards it. */
+    private final Map<String, String> headers;
 
     public TokenClient(String baseUrl, String realm) {
-        this.tokenEndpoint = baseUrl + "/realms/" + realm + "/protocol/openid-connect/token";
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token", Map.of());
     }
 
-    /** For the shared server and realm {@value KeycloakServer#REALM}. */
+    private TokenClient(String tokenEndpoint, Map<String, String> headers) {
+        this.tokenEndpoint = tokenEndpoint;
+        this.headers = headers;
+    }
+
+    /** For the shared server and realm {@value DemoRealm#NAME}. */
     public static TokenClient demo() {
-        return new TokenClient(KeycloakServer.get().baseUrl(), KeycloakServer.REALM);
+        return new TokenClient(KeycloakServer.get().baseUrl(), DemoRealm.NAME);
+    }
+
+    /** This client, with one more header on every request. */
+    public TokenClient withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new TokenClient(tokenEndpoint, Map.copyOf(more));
     }
 
     public String tokenEndpoint() {
@@ -47,7 +48,7 @@ public final class TokenClient {
     }
 
     /** Password grant; {@code clientSecret} and {@code totp} may be null. */
-    public Response passwordGrant(String clientId, String clientSecret, String username, String password, String totp) {
+    public HttpReply passwordGrant(String clientId, String clientSecret, String username, String password, String totp) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
         form.put("client_id", clientId);
@@ -62,12 +63,17 @@ public final class TokenClient {
         return post(form);
     }
 
-    public Response passwordGrant(String clientId, String clientSecret, String username, String password) {
+    public HttpReply passwordGrant(String clientId, String clientSecret, String username, String password) {
         return passwordGrant(clientId, clientSecret, username, password, null);
     }
 
+    /** A login as the demo's mail server sends it: its client, the "app passwords only" flow. */
+    public HttpReply mailLogin(String username, String password) {
+        return passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, username, password);
+    }
+
     /** Authorization-code exchange (what a browser login ends with), with the PKCE verifier if given. */
-    public Response exchangeCode(String clientId, String clientSecret, String code, String redirectUri, String codeVerifier) {
+    public HttpReply exchangeCode(String clientId, String clientSecret, String code, String redirectUri, String codeVerifier) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
         form.put("client_id", clientId);
@@ -83,40 +89,21 @@ public final class TokenClient {
     }
 
     /** Any form POST to the token endpoint (values are URL-encoded here). */
-    public Response post(Map<String, String> form) {
+    public HttpReply post(Map<String, String> form) {
         StringJoiner body = new StringJoiner("&");
         form.forEach((k, v) -> body.add(enc(k) + "=" + enc(v)));
         return postRaw(body.toString());
     }
 
     /** A POST of an already encoded body, for malformed-input tests. */
-    public Response postRaw(String urlEncodedBody) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenEndpoint))
+    public HttpReply postRaw(String urlEncodedBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tokenEndpoint))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(urlEncodedBody, StandardCharsets.UTF_8))
-                .build();
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(r.statusCode(), r.body(), parse(r.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("POST " + tokenEndpoint + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (IOException notJson) {
-            return MissingNode.getInstance();
-        }
+                .POST(HttpRequest.BodyPublishers.ofString(urlEncodedBody, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        return HttpReply.send(request.build());
     }
 
     private static String enc(String s) {
@@ -129,54 +116,6 @@ public final class TokenClient {
         if (parts.length < 2) {
             throw new IllegalArgumentException("not a JWT: " + jwt);
         }
-        try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Status, raw body and the parsed JSON ({@link MissingNode} if the body was not JSON). */
-    public record Response(int status, String body, JsonNode json) {
-
-        public boolean ok() {
-            return status == 200 && json.hasNonNull("access_token");
-        }
-
-        /** A top-level string field of the response, or null. */
-        public String field(String name) {
-            JsonNode n = json.get(name);
-            return n == null || n.isNull() ? null : n.asText();
-        }
-
-        public String accessToken() {
-            return field("access_token");
-        }
-
-        public String refreshToken() {
-            return field("refresh_token");
-        }
-
-        public String error() {
-            return field("error");
-        }
-
-        public String errorDescription() {
-            return field("error_description");
-        }
-
-        /** The claims of the access token. */
-        public JsonNode accessTokenClaims() {
-            String token = accessToken();
-            if (token == null) {
-                throw new IllegalStateException("no access token in " + this);
-            }
-            return claims(token);
-        }
-
-        @Override
-        public String toString() {
-            return "HTTP " + status + " " + body;
-        }
+        return Json.read(Base64.getUrlDecoder().decode(parts[1]));
     }
 }

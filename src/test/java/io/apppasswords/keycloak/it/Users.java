@@ -22,7 +22,7 @@ public final class Users {
     }
 
     public static RealmResource realm() {
-        return KeycloakServer.get().admin().realm(KeycloakServer.REALM);
+        return KeycloakServer.get().admin().realm(DemoRealm.NAME);
     }
 
     /** A new enabled user with {@link #PASSWORD} and no second factor; returns the username. */
@@ -38,6 +38,23 @@ public final class Users {
     /** As {@link #create(String, Totp)}, in the given realm (e.g. of another Keycloak than the shared one). */
     public static String create(RealmResource realm, String prefix, Totp totp) {
         String username = prefix + "-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        UserRepresentation user = representation(username, PASSWORD);
+        if (totp != null) {
+            CredentialRepresentation otp = new CredentialRepresentation();
+            otp.setType("otp");
+            otp.setUserLabel("Test authenticator");
+            otp.setSecretData("{\"value\":\"" + totp.secret() + "\"}");
+            otp.setCredentialData("{\"subType\":\"totp\",\"digits\":6,\"period\":30,\"algorithm\":\"HmacSHA1\",\"counter\":0}");
+            user.setCredentials(List.of(user.getCredentials().get(0), otp));
+        }
+        try (var response = realm.users().create(user)) {
+            assertEquals(201, response.getStatus(), "create user " + username);
+        }
+        return username;
+    }
+
+    /** An enabled user with a verified e-mail address and a permanent {@code password}, to be created. */
+    public static UserRepresentation representation(String username, String password) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(username + "@example.com");
@@ -45,24 +62,17 @@ public final class Users {
         user.setLastName("User");
         user.setEmailVerified(true);
         user.setEnabled(true);
+        user.setCredentials(List.of(password(password)));
+        return user;
+    }
+
+    /** A permanent password, as an admin sets it. */
+    public static CredentialRepresentation password(String value) {
         CredentialRepresentation password = new CredentialRepresentation();
         password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(PASSWORD);
+        password.setValue(value);
         password.setTemporary(false);
-        if (totp == null) {
-            user.setCredentials(List.of(password));
-        } else {
-            CredentialRepresentation otp = new CredentialRepresentation();
-            otp.setType("otp");
-            otp.setUserLabel("Test authenticator");
-            otp.setSecretData("{\"value\":\"" + totp.secret() + "\"}");
-            otp.setCredentialData("{\"subType\":\"totp\",\"digits\":6,\"period\":30,\"algorithm\":\"HmacSHA1\",\"counter\":0}");
-            user.setCredentials(List.of(password, otp));
-        }
-        try (var response = realm.users().create(user)) {
-            assertEquals(201, response.getStatus(), "create user " + username);
-        }
-        return username;
+        return password;
     }
 
     public static String id(String username) {
@@ -86,7 +96,7 @@ public final class Users {
     }
 
     public static String accountToken(String username, String password, Totp totp) {
-        TokenClient.Response r = TokenClient.demo().passwordGrant("demo-cli", null, username, password,
+        HttpReply r = TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, password,
                 totp == null ? null : totp.fresh());
         assertTrue(r.ok(), r.toString());
         return r.accessToken();
@@ -98,12 +108,18 @@ public final class Users {
     }
 
     public static String createAppPassword(String username, String name, Totp totp) {
-        AppPasswordApi.Reply reply = AppPasswordApi.create(accountToken(username, PASSWORD, totp), name);
+        HttpReply reply = AppPasswordApi.create(accountToken(username, PASSWORD, totp), name);
         assertEquals(201, reply.status(), reply.toString());
         return reply.json().path("password").asText();
     }
 
     public static List<CredentialRepresentation> appPasswords(String username) {
         return get(username).credentials().stream().filter(c -> "app-password".equals(c.getType())).toList();
+    }
+
+    /** The credential id of the user's app password named {@code name}. */
+    public static String appPasswordId(String username, String name) {
+        return appPasswords(username).stream().filter(c -> name.equals(c.getUserLabel()))
+                .findFirst().orElseThrow().getId();
     }
 }
