@@ -55,8 +55,10 @@ public class AppPasswordEventListener implements EventListenerProvider {
             // ours; Keycloak's account console (action delete_credential) does not.
             if (event.getType() == EventType.REMOVE_CREDENTIAL
                     && detail(event.getDetails(), AppPasswordDetails.APP_PASSWORD_NAME) == null) {
+                String id = detail(event.getDetails(), Details.CREDENTIAL_ID);
+                // Keycloak's deprecated account REST DELETE names it differently
                 deletedByKeycloak(event.getRealmId(), event.getUserId(),
-                        detail(event.getDetails(), Details.CREDENTIAL_ID), EndReason.DELETED_BY_USER);
+                        id != null ? id : detail(event.getDetails(), Details.SELECTED_CREDENTIAL_ID), EndReason.DELETED_BY_USER);
             }
             return;
         }

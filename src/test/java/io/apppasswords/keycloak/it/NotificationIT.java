@@ -180,7 +180,7 @@ class NotificationIT {
     }
 
     /** The decoded text of the first part of this type (the mail is multipart/alternative). */
-    private static String part(MimeMessage mail, String type) throws Exception {
+    static String part(MimeMessage mail, String type) throws Exception {
         Object content = mail.getContent();
         if (content instanceof Multipart multipart) {
             String found = find(multipart, type);
@@ -213,7 +213,7 @@ class NotificationIT {
         CoreAppPasswordIT.assertNoSecret(all.toUpperCase(), secret.toUpperCase());
     }
 
-    private static int freeLoopbackPort() throws IOException {
+    static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
