@@ -39,7 +39,8 @@ import org.keycloak.services.managers.AuthenticationManager;
  *
  * <p>REQUIRED in a flow: anything but a valid app password gets Keycloak's wrong-password answer and counts
  * as a failed password login. ALTERNATIVE: no match is "attempted", so the flow's password branch runs
- * (and counts the failure once, if the value is wrong there too).
+ * (and counts the failure once, if the value is wrong there too). In both, one of the user's own ended app
+ * passwords (an old device) gets the same answer without counting, and is never handed to a password step.
  */
 public class AppPasswordAuthenticator implements Authenticator {
 
