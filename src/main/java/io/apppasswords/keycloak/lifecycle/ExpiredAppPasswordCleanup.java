@@ -71,13 +71,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
 
     /** One bounded pass; returns how many app passwords it deleted. */
     int runOnce(KeycloakSession session) {
-        List<Object[]> rows = entityManager(session).createQuery(
-                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
-                                + " where c.type = :type and c.id > :after order by c.id", Object[].class)
-                .setParameter("type", AppPasswordCredentialModel.TYPE)
-                .setParameter("after", cursor)
-                .setMaxResults(PAGE)
-                .getResultList();
+        List<Object[]> rows = page(session, AppPasswordCredentialModel.TYPE, cursor);
         long now = Time.currentTimeMillis();
         Map<String, AppPasswordPolicy> policies = new HashMap<>();
         int deleted = 0;
@@ -105,13 +99,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
      * an event removed, so that their retention runs too. Returns how many it forgot.
      */
     int forgetOnce(KeycloakSession session) {
-        List<Object[]> rows = entityManager(session).createQuery(
-                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
-                                + " where c.type = :type and c.id > :after order by c.id", Object[].class)
-                .setParameter("type", AppPasswordHistory.TYPE)
-                .setParameter("after", historyCursor)
-                .setMaxResults(PAGE)
-                .getResultList();
+        List<Object[]> rows = page(session, AppPasswordHistory.TYPE, historyCursor);
         historyCursor = rows.size() < PAGE ? "" : (String) rows.get(rows.size() - 1)[0];
         Map<String, AppPasswordHistory.Data> records = new HashMap<>();
         for (Object[] row : rows) {
@@ -196,6 +184,17 @@ public class ExpiredAppPasswordCleanup implements Runnable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Up to {@value #PAGE} rows of this credential type after {@code after}: id, user id, realm id, data. */
+    private static List<Object[]> page(KeycloakSession session, String type, String after) {
+        return entityManager(session).createQuery(
+                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
+                                + " where c.type = :type and c.id > :after order by c.id", Object[].class)
+                .setParameter("type", type)
+                .setParameter("after", after)
+                .setMaxResults(PAGE)
+                .getResultList();
     }
 
     @SuppressWarnings("unchecked")

@@ -245,14 +245,7 @@ class CoreAppPasswordIT {
     @Test
     void wrongAppPasswordsLockTheUserAndALockedOrDisabledUserIsRefused() throws Exception {
         RealmRepresentation realm = Users.realm().toRepresentation();
-        RealmRepresentation protectedRealm = Users.realm().toRepresentation();
-        protectedRealm.setBruteForceProtected(true);
-        protectedRealm.setFailureFactor(3);
-        protectedRealm.setWaitIncrementSeconds(300);
-        protectedRealm.setMaxFailureWaitSeconds(900);
-        protectedRealm.setQuickLoginCheckMilliSeconds(0L);
-        protectedRealm.setPermanentLockout(false);
-        Users.realm().update(protectedRealm);
+        Users.realm().update(bruteForceOn(Users.realm().toRepresentation()));
         try {
             String username = Users.create("brute");
             String secret = Users.createAppPassword(username, "Mail");
@@ -274,6 +267,17 @@ class CoreAppPasswordIT {
         } finally {
             Users.realm().update(realm);
         }
+    }
+
+    /** Brute-force protection as the tests want it: 3 failures lock for 5 minutes, no quick-login check. */
+    static RealmRepresentation bruteForceOn(RealmRepresentation realm) {
+        realm.setBruteForceProtected(true);
+        realm.setFailureFactor(3);
+        realm.setWaitIncrementSeconds(300);
+        realm.setMaxFailureWaitSeconds(900);
+        realm.setQuickLoginCheckMilliSeconds(0L);
+        realm.setPermanentLockout(false);
+        return realm;
     }
 
     static String mutate(String secret) {

@@ -48,13 +48,7 @@ class EndedAppPasswordIT {
         int port = NotificationIT.freeLoopbackPort();
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        RealmRepresentation realm = Users.realm().toRepresentation();
-        realm.setBruteForceProtected(true);
-        realm.setFailureFactor(3);
-        realm.setWaitIncrementSeconds(300);
-        realm.setMaxFailureWaitSeconds(900);
-        realm.setQuickLoginCheckMilliSeconds(0L);
-        realm.setPermanentLockout(false);
+        RealmRepresentation realm = CoreAppPasswordIT.bruteForceOn(Users.realm().toRepresentation());
         Map<String, String> mail = new HashMap<>();
         mail.put("host", "127.0.0.1");
         mail.put("port", String.valueOf(port));
@@ -67,11 +61,8 @@ class EndedAppPasswordIT {
     static void restore() {
         try {
             Policy.reset();
-            RealmRepresentation realm = Users.realm().toRepresentation();
-            realm.setBruteForceProtected(before.isBruteForceProtected());
-            realm.setFailureFactor(before.getFailureFactor());
-            realm.setSmtpServer(before.getSmtpServer() == null ? Map.of() : before.getSmtpServer());
-            Users.realm().update(realm);
+            before.setSmtpServer(before.getSmtpServer() == null ? Map.of() : before.getSmtpServer());
+            Users.realm().update(before);
         } finally {
             smtp.stop();
         }
