@@ -6,7 +6,6 @@ import io.apppasswords.keycloak.credential.LastUse;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
-import io.apppasswords.keycloak.lifecycle.EndReason;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -30,8 +29,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
 
-import java.util.Optional;
-
 /**
  * Direct-grant step that accepts one of the user's app passwords in the {@code password} parameter.
  *
@@ -42,7 +39,8 @@ import java.util.Optional;
  *
  * <p>REQUIRED in a flow: anything but a valid app password gets Keycloak's wrong-password answer and counts
  * as a failed password login. ALTERNATIVE: no match is "attempted", so the flow's password branch runs
- * (and counts the failure once, if the value is wrong there too).
+ * (and counts the failure once, if the value is wrong there too). In both, one of the user's own ended app
+ * passwords (an old device) gets the same answer without counting, and is never handed to a password step.
  */
 public class AppPasswordAuthenticator implements Authenticator {
 
@@ -68,8 +66,8 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
-        Optional<AppPasswordCredentialModel> match =
-                AppPasswordCredentialProvider.of(context.getSession()).find(user, form.getFirst("password"));
+        AppPasswordCredentialProvider.Recognised match =
+                AppPasswordCredentialProvider.of(context.getSession()).recognise(user, form.getFirst("password"));
 
         if (user != null) {
             event.user(user);
@@ -121,22 +119,21 @@ public class AppPasswordAuthenticator implements Authenticator {
      * result is {@code null}.
      */
     private AppPasswordCredentialModel usable(AuthenticationFlowContext context, UserModel user,
-                                              Optional<AppPasswordCredentialModel> match, EventBuilder event) {
-        if (match.isEmpty() || match.get().isExpired(Time.currentTimeMillis())) {
-            match.ifPresent(expired -> event.detail(Details.CREDENTIAL_ID, expired.getId()).detail(Details.REASON, "expired"));
+                                              AppPasswordCredentialProvider.Recognised match, EventBuilder event) {
+        AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
+        AppPasswords.Presented presented = appPasswords.classify(user, match, AppPasswordEvents.system(
+                context.getSession(), context.getRealm(), user, context.getConnection()));
+        if (presented.ended() != null) {
+            refuseEnded(context, user, presented.ended(), event, appPasswords);
+            return null;
+        }
+        AppPasswordCredentialModel credential = presented.usable();
+        if (credential == null) {
             noMatch(context, user);
             return null;
         }
-        AppPasswordCredentialModel credential = match.get();
         event.detail(Details.CREDENTIAL_ID, credential.getId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel());
-        AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
-        if (appPasswords.endIfPredatesPassword(user, credential, AppPasswordEvents.system(context.getSession(),
-                context.getRealm(), user, context.getConnection()))) {
-            event.detail(Details.REASON, EndReason.PASSWORD_CHANGED.text());
-            noMatch(context, user);
-            return null;
-        }
         if (!credential.allowsClient(context.getAuthenticationSession().getClient().getClientId())) {
             // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
             event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);
@@ -144,6 +141,23 @@ public class AppPasswordAuthenticator implements Authenticator {
             return null;
         }
         return credential;
+    }
+
+    /**
+     * One of the user's own app passwords that has ended: a stale device, not a guess. Refused like a wrong
+     * value, not counted (in the mixed flow not handed to the password step either), and the user is told.
+     */
+    private static void refuseEnded(AuthenticationFlowContext context, UserModel user, AppPasswords.Ended ended,
+                                    EventBuilder event, AppPasswords appPasswords) {
+        String code = ended.reason().refusal().code();
+        event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
+                .detail(Details.REASON, code)
+                .error(code);
+        String clientId = context.getAuthenticationSession().getClient().getClientId();
+        appPasswords.endedUsed(user, ended,
+                clientIp(context, AuthenticatorSettings.of(context.getAuthenticatorConfig())), clientId);
+        refuseUncounted(context);
     }
 
     private static void succeed(AuthenticationFlowContext context, UserModel user, AppPasswordCredentialModel credential,

@@ -79,8 +79,24 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
      * match means); costs one digest even without a user. See {@link AppPasswordMatcher}.
      */
     public Optional<AppPasswordCredentialModel> find(UserModel user, String input) {
-        List<CredentialModel> candidates = user == null ? List.of() : stored(user).toList();
-        return AppPasswordMatcher.match(candidates, input).map(this::getCredentialFromModel);
+        return recognise(user, input).live();
+    }
+
+    /** What a presented value is: one of the user's app passwords, the record of an ended one, or neither. */
+    public record Recognised(Optional<AppPasswordCredentialModel> live, Optional<AppPasswordHistory> remembered) {
+    }
+
+    /**
+     * Which of the user's app passwords, live or ended, {@code input} is; one digest, even without a user.
+     * A record is returned only when its app password's row is gone. See {@link AppPasswordMatcher}.
+     */
+    public Recognised recognise(UserModel user, String input) {
+        List<CredentialModel> candidates = user == null ? List.of()
+                : user.credentialManager().getStoredCredentialsStream()
+                .filter(c -> getType().equals(c.getType()) || AppPasswordHistory.TYPE.equals(c.getType())).toList();
+        Optional<CredentialModel> match = AppPasswordMatcher.match(candidates, input);
+        return new Recognised(match.filter(c -> getType().equals(c.getType())).map(this::getCredentialFromModel),
+                match.filter(c -> AppPasswordHistory.TYPE.equals(c.getType())).map(AppPasswordHistory::of));
     }
 
     @Override

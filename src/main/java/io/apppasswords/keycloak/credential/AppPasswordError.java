@@ -30,7 +30,12 @@ public enum AppPasswordError {
     INSUFFICIENT_SCOPE(null, "insufficient_scope", 403, null),
     APP_PASSWORD_TOKEN(null, "app_password_token", 403, null),
     REAUTHENTICATION_REQUIRED(null, "reauthentication_required", 403, null),
-    INVALID_ORIGIN(null, "invalid_origin", 403, null);
+    INVALID_ORIGIN(null, "invalid_origin", 403, null),
+
+    // A login with an app password that has ended: the client gets the wrong-password answer, the event this code.
+    APP_PASSWORD_DELETED(null, "app_password_deleted", 400, null),
+    APP_PASSWORD_EXPIRED(null, "app_password_expired", 400, null),
+    APP_PASSWORD_REVOKED(null, "app_password_revoked", 400, null);
 
     /** The creation page's form fields a refusal can belong to. */
     public static final class Field {

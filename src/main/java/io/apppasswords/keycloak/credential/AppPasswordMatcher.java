@@ -17,6 +17,9 @@ import java.util.Optional;
  * and for none stored), and every row is compared, so neither the time nor the result depends on where a
  * match sits. Rows in the form {@link #secretDataFor} writes are compared as bytes, so checking 100 app
  * passwords parses no JSON at all; a row in another layout (written by hand or by another version) is parsed.
+ *
+ * <p>The rows are the user's app passwords and the records of ended ones ({@link AppPasswordHistory}), which
+ * hold the same digest as their app password: a live app password's row outranks its record.
  */
 public final class AppPasswordMatcher {
 
@@ -29,14 +32,15 @@ public final class AppPasswordMatcher {
     private AppPasswordMatcher() {
     }
 
-    /** The stored row {@code input} is the secret of, if any. */
+    /** The stored row {@code input} is the secret of, if any; an app password's own row before its record. */
     public static Optional<CredentialModel> match(List<CredentialModel> stored, String input) {
         String normalised = AppPasswordSecret.normalise(input);
         byte[] candidate = AppPasswordSecret.digest(normalised == null ? DUMMY : normalised);
         byte[] candidateSecretData = secretDataFor(candidate);
         CredentialModel match = null;
         for (CredentialModel credential : stored) {
-            if (holds(credential, candidate, candidateSecretData) && normalised != null) {
+            if (holds(credential, candidate, candidateSecretData) && normalised != null
+                    && (match == null || !AppPasswordCredentialModel.TYPE.equals(match.getType()))) {
                 match = credential;
             }
         }

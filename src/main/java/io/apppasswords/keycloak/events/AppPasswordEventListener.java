@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.events;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.lifecycle.EndReason;
@@ -26,7 +27,9 @@ import java.util.Map;
  * <ul>
  *     <li>a changed or reset password, or a removed second factor: the policy's revocation rules;</li>
  *     <li>an app password deleted through Keycloak's own admin API (the admin console's <em>Credentials</em>
- *     tab): the REMOVE_CREDENTIAL user event every other path sends, which Keycloak does not.</li>
+ *     tab): the REMOVE_CREDENTIAL user event every other path sends, which Keycloak does not;</li>
+ *     <li>an app password deleted by either of Keycloak's consoles: when and why, on its record, so an old
+ *     device that still sends it is recognised.</li>
  * </ul>
  * Keycloak calls listeners synchronously, inside the transaction that made the change, so a revocation
  * commits or rolls back together with it.
@@ -48,7 +51,16 @@ public class AppPasswordEventListener implements EventListenerProvider {
         }
         String credentialType = detail(event.getDetails(), Details.CREDENTIAL_TYPE);
         if (AppPasswordCredentialModel.TYPE.equals(credentialType)) {
-            return; // our own events, including the ones this listener causes
+            // Our own events (including the ones this listener causes) name the app password in a detail of
+            // ours; Keycloak's account console (action delete_credential) does not.
+            if (event.getType() == EventType.REMOVE_CREDENTIAL
+                    && detail(event.getDetails(), AppPasswordDetails.APP_PASSWORD_NAME) == null) {
+                String id = detail(event.getDetails(), Details.CREDENTIAL_ID);
+                // Keycloak's deprecated account REST DELETE names it differently
+                deletedByKeycloak(event.getRealmId(), event.getUserId(),
+                        id != null ? id : detail(event.getDetails(), Details.SELECTED_CREDENTIAL_ID), EndReason.DELETED_BY_USER);
+            }
+            return;
         }
         EventType type = event.getType();
         if (type == EventType.UPDATE_PASSWORD
@@ -78,6 +90,10 @@ public class AppPasswordEventListener implements EventListenerProvider {
     private void credentialRemoved(AdminEvent event, AdminEventPaths.Target target) {
         Map<String, String> details = event.getDetails();
         String removedType = detail(details, Details.CREDENTIAL_TYPE);
+        if (removedType == null || AppPasswordCredentialModel.TYPE.equals(removedType)) {
+            // before 26.7 the type is unknown: a no-op unless the id was an app password's
+            deletedByKeycloak(event.getRealmId(), target.userId(), target.credentialId(), EndReason.DELETED_BY_ADMIN);
+        }
         if (AppPasswordCredentialModel.TYPE.equals(removedType)) {
             RealmModel realm = session.realms().getRealm(event.getRealmId());
             if (realm != null) {
@@ -87,6 +103,14 @@ public class AppPasswordEventListener implements EventListenerProvider {
             }
         } else if (removedType == null || isSecondFactor(removedType)) {
             secondFactorRemoved(event.getRealmId(), target.userId());
+        }
+    }
+
+    private void deletedByKeycloak(String realmId, String userId, String appPasswordId, EndReason reason) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            new AppPasswords(session, realm).deletedByKeycloak(user, appPasswordId, reason);
         }
     }
 

@@ -17,13 +17,16 @@ import java.util.Map;
 
 /**
  * Tells the user by e-mail that an app password was created on their account, so a phished session that
- * mints one does not go unnoticed. Sent only when the realm has SMTP set up and the user has an address;
- * a failure to send never fails the creation.
+ * mints one does not go unnoticed, and that a device still signs in with one that has ended, so they know
+ * which device to update. Sent only when the realm has SMTP set up and the user has an address; a failure
+ * to send never fails the request.
  */
 public final class AppPasswordMailer {
 
     static final String TEMPLATE = "app-password-created.ftl";
     static final String SUBJECT = "appPasswordEmailSubject";
+    static final String ENDED_TEMPLATE = "app-password-ended-used.ftl";
+    static final String ENDED_SUBJECT = "appPasswordEndedEmailSubject";
 
     private static final Logger LOG = Logger.getLogger(AppPasswordMailer.class);
     private static final DateTimeFormatter TIME =
@@ -32,10 +35,14 @@ public final class AppPasswordMailer {
     private AppPasswordMailer() {
     }
 
+    static boolean canMail(RealmModel realm, UserModel user) {
+        return realm.getSmtpConfig() != null && !realm.getSmtpConfig().isEmpty()
+                && user.getEmail() != null && !user.getEmail().isBlank();
+    }
+
     static void created(KeycloakSession session, RealmModel realm, UserModel user,
                                AppPasswordCredentialModel credential, String clientId) {
-        if (realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()
-                || user.getEmail() == null || user.getEmail().isBlank()) {
+        if (!canMail(realm, user)) {
             return;
         }
         Map<String, Object> attributes = new HashMap<>();
@@ -43,13 +50,34 @@ public final class AppPasswordMailer {
         attributes.put("appPasswordCreatedAt", TIME.format(Instant.ofEpochMilli(credential.getCreatedDate())));
         attributes.put("appPasswordIp", session.getContext().getConnection().getRemoteAddr());
         attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
+        send(session, realm, user, SUBJECT, credential.getUserLabel(), TEMPLATE, attributes);
+    }
+
+    /** "Your app password 'X' was used at … from … through … after it was deleted on …". */
+    static void endedUsed(KeycloakSession session, RealmModel realm, UserModel user, AppPasswords.Ended ended,
+                          long usedAt, String ip, String clientId) {
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("appPasswordName", ended.name() == null ? "-" : ended.name());
+        attributes.put("appPasswordUsedAt", TIME.format(Instant.ofEpochMilli(usedAt)));
+        attributes.put("appPasswordIp", ip == null ? "-" : ip);
+        attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
+        attributes.put("appPasswordEndedReason", "appPasswordEnded_" + ended.reason().name());
+        if (ended.endedAt() != null) {
+            attributes.put("appPasswordEndedAt", TIME.format(Instant.ofEpochMilli(ended.endedAt())));
+        }
+        send(session, realm, user, ENDED_SUBJECT, String.valueOf(attributes.get("appPasswordName")), ENDED_TEMPLATE,
+                attributes);
+    }
+
+    private static void send(KeycloakSession session, RealmModel realm, UserModel user, String subject, String name,
+                             String template, Map<String, Object> attributes) {
         try {
             session.getProvider(EmailTemplateProvider.class)
                     .setRealm(realm)
                     .setUser(user)
-                    .send(SUBJECT, List.of(credential.getUserLabel()), TEMPLATE, attributes);
+                    .send(subject, List.of(name), template, attributes);
         } catch (EmailException e) {
-            LOG.warnf("could not send the new-app-password notice for user %s: %s", user.getId(), e.getMessage());
+            LOG.warnf("could not send the %s notice for user %s: %s", template, user.getId(), e.getMessage());
         }
     }
 }

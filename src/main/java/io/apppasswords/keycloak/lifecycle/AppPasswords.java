@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
+import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.credential.AppPasswordName;
 import io.apppasswords.keycloak.credential.AppPasswordSecret;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
@@ -32,6 +33,8 @@ public final class AppPasswords {
 
     private static final Logger LOG = Logger.getLogger(AppPasswords.class);
     private static final int REVOKE_ATTEMPTS = 3;
+    private static final String ENDED_MAIL_KEY = "app-password-ended-mail:";
+    private static final long ENDED_MAIL_SECONDS = 24 * 60 * 60;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -116,7 +119,12 @@ public final class AppPasswords {
             throw new AppPasswordException(AppPasswordError.NAME_DUPLICATE);
         }
         policy.checkCount(names.size());
-        return provider.createCredential(realm, user, model);
+        CredentialModel saved = provider.createCredential(realm, user, model);
+        if (policy.remembersEnded()) {
+            AppPasswordHistory.remember(user, saved);
+            AppPasswordHistory.keepNewestEnded(user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
+        }
+        return saved;
     }
 
     /**
@@ -135,8 +143,7 @@ public final class AppPasswords {
                 boolean deleted = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
                         session.getContext(), tx -> {
                             UserModel fresh = tx.users().getUserById(tx.getContext().getRealm(), userId);
-                            return fresh != null && AppPasswordCredentialProvider.of(tx)
-                                    .deleteCredential(tx.getContext().getRealm(), fresh, credential.getId());
+                            return fresh != null && delete(tx, tx.getContext().getRealm(), fresh, credential, reason);
                         }, "revoke app password");
                 if (deleted) {
                     AppPasswordEvents.ended(event, credential.getId(), credential.getUserLabel(), reason);
@@ -168,7 +175,7 @@ public final class AppPasswords {
      * @return false if it was already gone
      */
     public boolean end(UserModel user, AppPasswordCredentialModel credential, EndReason reason, EventBuilder event) {
-        if (!provider().deleteCredential(realm, user, credential.getId())) {
+        if (!delete(session, realm, user, credential, reason)) {
             return false;
         }
         AppPasswordEvents.ended(event, credential.getId(), credential.getUserLabel(), reason);
@@ -206,6 +213,83 @@ public final class AppPasswords {
         }
         end(user, credential, EndReason.PASSWORD_CHANGED, event); // false only if a concurrent request ended it
         return true;
+    }
+
+    /** Deletes the app password's row and, if the policy remembers ended ones, notes when and why it ended. */
+    private static boolean delete(KeycloakSession session, RealmModel realm, UserModel user,
+                                  AppPasswordCredentialModel credential, EndReason reason) {
+        if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
+            return false;
+        }
+        if (RealmPolicy.of(realm).remembersEnded()) {
+            Long expiresAt = credential.getData().getExpiresAt();
+            // an expired one ended when it expired, as a login that finds it before the clean-up sees it
+            long endedAt = reason == EndReason.EXPIRED && expiresAt != null ? expiresAt : Time.currentTimeMillis();
+            AppPasswordHistory.ended(user, credential, endedAt, reason.name());
+        }
+        return true;
+    }
+
+    /**
+     * Keycloak's own account or admin console deleted an app password (it reports that only afterwards):
+     * its record, written at creation, notes when and why.
+     */
+    public void deletedByKeycloak(UserModel user, String appPasswordId, EndReason reason) {
+        if (appPasswordId != null && provider().get(user, appPasswordId).isEmpty()) {
+            AppPasswordHistory.find(user, appPasswordId)
+                    .ifPresent(h -> h.markEnded(user, Time.currentTimeMillis(), reason.name()));
+        }
+    }
+
+    /** An app password that has ended, as a login that still presents it is told about it. */
+    public record Ended(String appPasswordId, String name, EndReason reason, Long endedAt) {
+    }
+
+    /**
+     * What a presented value is for this login: {@code usable} (an app password that may sign in, client
+     * permitting), {@code ended} (one the policy still remembers as ended: refuse it without counting a
+     * guess), or neither (a wrong value, which counts).
+     */
+    public record Presented(AppPasswordCredentialModel usable, Ended ended) {
+    }
+
+    /**
+     * The one rule for which app passwords count as ended: expired, older than the password (ended here and
+     * now, see {@link #endIfPredatesPassword}) or recorded as ended, within the policy's retention.
+     *
+     * @param event for the REMOVE_CREDENTIAL of an app password this login finds older than the password
+     */
+    public Presented classify(UserModel user, AppPasswordCredentialProvider.Recognised recognised, EventBuilder event) {
+        AppPasswordPolicy policy = RealmPolicy.of(realm);
+        long now = Time.currentTimeMillis();
+        Ended ended = null;
+        if (recognised.live().isPresent()) {
+            AppPasswordCredentialModel credential = recognised.live().get();
+            if (credential.isExpired(now)) {
+                ended = new Ended(credential.getId(), credential.getUserLabel(), EndReason.EXPIRED,
+                        credential.getData().getExpiresAt());
+            } else if (endIfPredatesPassword(user, credential, event)) {
+                ended = new Ended(credential.getId(), credential.getUserLabel(), EndReason.PASSWORD_CHANGED, now);
+            } else {
+                return new Presented(credential, null);
+            }
+        } else if (recognised.remembered().isPresent()) {
+            AppPasswordHistory history = recognised.remembered().get();
+            ended = new Ended(history.appPasswordId(), history.name(), EndReason.of(history.reason()), history.endedAt());
+        }
+        return new Presented(null, ended != null && policy.remembers(ended.endedAt(), now) ? ended : null);
+    }
+
+    /**
+     * E-mails the user that a device still uses an ended app password, at most once a day per app password
+     * (across the cluster, through Keycloak's single-use store), when the realm can send mail.
+     */
+    public void endedUsed(UserModel user, Ended ended, String ip, String clientId) {
+        if (!AppPasswordMailer.canMail(realm, user)
+                || !session.singleUseObjects().putIfAbsent(ENDED_MAIL_KEY + ended.appPasswordId(), ENDED_MAIL_SECONDS)) {
+            return;
+        }
+        AppPasswordMailer.endedUsed(session, realm, user, ended, Time.currentTimeMillis(), ip, clientId);
     }
 
     private AppPasswordCredentialProvider provider() {

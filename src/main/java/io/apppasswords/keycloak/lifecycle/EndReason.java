@@ -1,21 +1,47 @@
 package io.apppasswords.keycloak.lifecycle;
 
-/** Why an app password ended; its text is the {@code reason} detail of the REMOVE_CREDENTIAL event. */
+import io.apppasswords.keycloak.credential.AppPasswordError;
+
+/**
+ * Why an app password ended; its text is the {@code reason} detail of the REMOVE_CREDENTIAL event, its refusal
+ * the error of a later login that still presents it.
+ */
 public enum EndReason {
 
-    DELETED_BY_USER("deleted by user"),
-    DELETED_BY_ADMIN("deleted by admin"),
-    PASSWORD_CHANGED("password changed"),
-    SECOND_FACTOR_REMOVED("second factor removed"),
-    EXPIRED("expired");
+    DELETED_BY_USER("deleted by user", AppPasswordError.APP_PASSWORD_DELETED),
+    DELETED_BY_ADMIN("deleted by admin", AppPasswordError.APP_PASSWORD_DELETED),
+    PASSWORD_CHANGED("password changed", AppPasswordError.APP_PASSWORD_REVOKED),
+    SECOND_FACTOR_REMOVED("second factor removed", AppPasswordError.APP_PASSWORD_REVOKED),
+    EXPIRED("expired", AppPasswordError.APP_PASSWORD_EXPIRED),
+    /** Its row was removed by a way no event reported (e.g. straight in the database). */
+    DELETED("deleted", AppPasswordError.APP_PASSWORD_DELETED);
 
     private final String text;
+    private final AppPasswordError refusal;
 
-    EndReason(String text) {
+    EndReason(String text, AppPasswordError refusal) {
         this.text = text;
+        this.refusal = refusal;
     }
 
     public String text() {
         return text;
+    }
+
+    /** What a login with the ended app password is refused as. */
+    public AppPasswordError refusal() {
+        return refusal;
+    }
+
+    /** The reason a record holds (its {@link #name()}); {@link #DELETED} if it holds none. */
+    static EndReason of(String name) {
+        if (name != null) {
+            for (EndReason reason : values()) {
+                if (reason.name().equals(name)) {
+                    return reason;
+                }
+            }
+        }
+        return DELETED;
     }
 }

@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.lifecycle;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import jakarta.persistence.EntityManager;
@@ -19,11 +20,14 @@ import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Deletes app passwords whose expiry lies further back than their realm's grace period. Runs on a timer on
+ * Deletes app passwords whose expiry lies further back than their realm's grace period, and forgets ended
+ * app passwords past their realm's retention. Runs on a timer on
  * every node, but through {@link ClusterProvider#executeIfNotExecuted} only one node works per interval.
  *
  * <p>Each run reads one page of app-password rows (id order, resuming where the last run stopped, wrapping
@@ -48,6 +52,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
     private final KeycloakSessionFactory factory;
     private final int intervalSeconds;
     private volatile String cursor = "";
+    private volatile String historyCursor = "";
 
     public ExpiredAppPasswordCleanup(KeycloakSessionFactory factory, int intervalSeconds) {
         this.factory = factory;
@@ -58,7 +63,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
     public void run() {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
-                    .executeIfNotExecuted(TASK_NAME, intervalSeconds, () -> runOnce(session)));
+                    .executeIfNotExecuted(TASK_NAME, intervalSeconds, () -> runOnce(session) + forgetOnce(session)));
         } catch (RuntimeException e) {
             LOG.warnf(e, "clean-up of expired app passwords failed; retrying in %d s", intervalSeconds);
         }
@@ -66,13 +71,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
 
     /** One bounded pass; returns how many app passwords it deleted. */
     int runOnce(KeycloakSession session) {
-        List<Object[]> rows = entityManager(session).createQuery(
-                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
-                                + " where c.type = :type and c.id > :after order by c.id", Object[].class)
-                .setParameter("type", AppPasswordCredentialModel.TYPE)
-                .setParameter("after", cursor)
-                .setMaxResults(PAGE)
-                .getResultList();
+        List<Object[]> rows = page(session, AppPasswordCredentialModel.TYPE, cursor);
         long now = Time.currentTimeMillis();
         Map<String, AppPasswordPolicy> policies = new HashMap<>();
         int deleted = 0;
@@ -92,6 +91,68 @@ public class ExpiredAppPasswordCleanup implements Runnable {
             LOG.debugf("deleted %d expired app passwords", deleted);
         }
         return deleted;
+    }
+
+    /**
+     * One bounded pass over the records of ended app passwords ({@link AppPasswordHistory}): forgets those past
+     * their realm's retention (all of them when it is 0), and dates the ones whose app password a way without
+     * an event removed, so that their retention runs too. Returns how many it forgot.
+     */
+    int forgetOnce(KeycloakSession session) {
+        List<Object[]> rows = page(session, AppPasswordHistory.TYPE, historyCursor);
+        historyCursor = rows.size() < PAGE ? "" : (String) rows.get(rows.size() - 1)[0];
+        Map<String, AppPasswordHistory.Data> records = new HashMap<>();
+        for (Object[] row : rows) {
+            AppPasswordHistory.Data data = historyData((String) row[3]);
+            if (data != null && data.appPasswordId != null) {
+                records.put((String) row[0], data);
+            }
+        }
+        Set<String> live = records.isEmpty() ? Set.of() : new HashSet<>(entityManager(session).createQuery(
+                        "select c.id from CredentialEntity c where c.id in :ids", String.class)
+                .setParameter("ids", records.values().stream().map(d -> d.appPasswordId).toList())
+                .getResultList());
+        long now = Time.currentTimeMillis();
+        Map<String, AppPasswordPolicy> policies = new HashMap<>();
+        int forgotten = 0;
+        for (Object[] row : rows) {
+            AppPasswordHistory.Data data = records.get((String) row[0]);
+            RealmModel realm = data == null || live.contains(data.appPasswordId) ? null
+                    : session.realms().getRealm((String) row[2]);
+            if (realm == null) {
+                continue;
+            }
+            AppPasswordPolicy policy = policies.computeIfAbsent(realm.getId(), id -> RealmPolicy.of(realm));
+            boolean forget = !policy.remembers(data.endedAt, now);
+            if (!forget && data.endedAt != null) {
+                continue;
+            }
+            session.getContext().setRealm(realm);
+            UserModel user = session.users().getUserById(realm, (String) row[1]);
+            if (user == null) {
+                continue;
+            }
+            if (forget) {
+                user.credentialManager().removeStoredCredentialById((String) row[0]);
+                forgotten++;
+            } else {
+                AppPasswordHistory.find(user, data.appPasswordId)
+                        .ifPresent(h -> h.markEnded(user, now, EndReason.DELETED.name()));
+            }
+        }
+        if (forgotten > 0) {
+            LOG.debugf("forgot %d ended app passwords past their retention", forgotten);
+        }
+        return forgotten;
+    }
+
+    private static AppPasswordHistory.Data historyData(String credentialData) {
+        try {
+            return credentialData == null ? null
+                    : JsonSerialization.readValue(credentialData, AppPasswordHistory.Data.class);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Row: credential id, user id, realm id, credential data. */
@@ -123,6 +184,17 @@ public class ExpiredAppPasswordCleanup implements Runnable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Up to {@value #PAGE} rows of this credential type after {@code after}: id, user id, realm id, data. */
+    private static List<Object[]> page(KeycloakSession session, String type, String after) {
+        return entityManager(session).createQuery(
+                        "select c.id, c.user.id, c.user.realmId, c.credentialData from CredentialEntity c"
+                                + " where c.type = :type and c.id > :after order by c.id", Object[].class)
+                .setParameter("type", type)
+                .setParameter("after", after)
+                .setMaxResults(PAGE)
+                .getResultList();
     }
 
     @SuppressWarnings("unchecked")

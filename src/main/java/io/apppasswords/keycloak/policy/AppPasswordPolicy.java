@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowedRoles, boolean requireSecondFactor,
                                 int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
                                 List<String> allowedClients, boolean revokeOnPasswordChange,
-                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays) {
+                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays,
+                                int endedRetentionDays) {
 
     public static final String ALLOWED_GROUPS = "allowedGroups";
     public static final String ALLOWED_ROLES = "allowedRoles";
@@ -35,11 +36,16 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
     public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
     public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
+    public static final String ENDED_RETENTION_DAYS = "endedRetentionDays";
 
     /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
     public static final int DEFAULT_MAX_PER_USER = 40;
     public static final int LIMIT_MAX_PER_USER = 1000;
     public static final int DEFAULT_EXPIRED_GRACE_DAYS = 30;
+    /** How long an ended app password is still recognised: old devices retry for weeks. */
+    public static final int DEFAULT_ENDED_RETENTION_DAYS = 90;
+    /** Ended app passwords remembered per user at most, newest first; bounds the rows every login compares. */
+    public static final int MAX_REMEMBERED_PER_USER = 100;
     /** 100 years: anything longer is a typo, and keeps epoch-millisecond arithmetic far from overflow. */
     public static final int LIMIT_DAYS = 36500;
 
@@ -76,7 +82,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                 def, max, list(c, ALLOWED_CLIENTS),
                 bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
                 bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
-                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS));
+                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
+                integer(c, ENDED_RETENTION_DAYS, DEFAULT_ENDED_RETENTION_DAYS, 0, LIMIT_DAYS));
     }
 
     /**
@@ -89,6 +96,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         checkInteger(config, DEFAULT_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, ENDED_RETENTION_DAYS, 0, LIMIT_DAYS, problems);
         for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
             String v = value(config, key);
             if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -209,6 +217,19 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     /** When the periodic clean-up removes an app password that expired at {@code expiresAt}. */
     public long removableAfter(long expiresAt) {
         return expiresAt + days(expiredGraceDays);
+    }
+
+    /** Whether ended app passwords are remembered at all (a retention of 0 turns it off). */
+    public boolean remembersEnded() {
+        return endedRetentionDays > 0;
+    }
+
+    /**
+     * Whether an app password that ended at {@code endedAt} is still remembered at {@code now}; {@code null}
+     * (it ended unseen, and the clean-up has not yet noted when) counts as just now.
+     */
+    public boolean remembers(Long endedAt, long now) {
+        return remembersEnded() && (endedAt == null || now < endedAt + days(endedRetentionDays));
     }
 
     static long days(int days) {

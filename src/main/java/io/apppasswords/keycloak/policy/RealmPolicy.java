@@ -121,6 +121,13 @@ public final class RealmPolicy {
                         + "deletes them. 0: at the next clean-up.")
                 .type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_EXPIRED_GRACE_DAYS)).add()
+                .property().name(AppPasswordPolicy.ENDED_RETENTION_DAYS).label("Remember ended app passwords (days)")
+                .helpText("A deleted, revoked or expired app password that an old device still sends is refused "
+                        + "without counting towards the brute-force lockout, and the user is told by e-mail, for "
+                        + "this long after it ended (its digest is kept, the newest "
+                        + AppPasswordPolicy.MAX_REMEMBERED_PER_USER + " per user). 0: off.")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_ENDED_RETENTION_DAYS)).add()
                 .build());
         return List.copyOf(properties);
     }

@@ -56,4 +56,25 @@ class AppPasswordMatchTest {
         row.setSecretData("{\"digest\":\"not base64!\"}");
         assertTrue(AppPasswordMatcher.match(List.of(row), secret).isEmpty());
     }
+
+    /** An ended app password's record, as {@link AppPasswordHistory#remember} writes it: the same digest. */
+    private static CredentialModel record(String id, CredentialModel appPassword) {
+        CredentialModel row = new CredentialModel();
+        row.setId(id);
+        row.setType(AppPasswordHistory.TYPE);
+        row.setSecretData(appPassword.getSecretData());
+        return row;
+    }
+
+    @Test
+    void aLiveAppPasswordOutranksItsRecordWhicheverComesFirstAndARecordAloneIsFound() {
+        String secret = AppPasswordSecret.generate();
+        CredentialModel live = stored("live", secret);
+        CredentialModel record = record("rec", live);
+        assertEquals("live", AppPasswordMatcher.match(List.of(record, live), secret).orElseThrow().getId());
+        assertEquals("live", AppPasswordMatcher.match(List.of(live, record), secret).orElseThrow().getId());
+        assertEquals("rec", AppPasswordMatcher.match(List.of(stored("other", AppPasswordSecret.generate()), record), secret)
+                .orElseThrow().getId());
+        assertTrue(AppPasswordMatcher.match(List.of(record), AppPasswordSecret.generate()).isEmpty());
+    }
 }

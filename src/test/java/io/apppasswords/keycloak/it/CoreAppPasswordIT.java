@@ -247,14 +247,7 @@ class CoreAppPasswordIT {
     @Test
     void wrongAppPasswordsLockTheUserAndALockedOrDisabledUserIsRefused() throws Exception {
         RealmRepresentation realm = Users.realm().toRepresentation();
-        RealmRepresentation protectedRealm = Users.realm().toRepresentation();
-        protectedRealm.setBruteForceProtected(true);
-        protectedRealm.setFailureFactor(3);
-        protectedRealm.setWaitIncrementSeconds(300);
-        protectedRealm.setMaxFailureWaitSeconds(900);
-        protectedRealm.setQuickLoginCheckMilliSeconds(0L);
-        protectedRealm.setPermanentLockout(false);
-        Users.realm().update(protectedRealm);
+        Users.realm().update(Fixtures.bruteForceOn(Users.realm().toRepresentation()));
         try {
             String username = Users.create("brute");
             String secret = Users.createAppPassword(username, "Mail");

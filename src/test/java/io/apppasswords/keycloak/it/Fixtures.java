@@ -5,6 +5,7 @@ import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentatio
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 
 import java.util.HashMap;
@@ -146,5 +147,16 @@ final class Fixtures {
         } else {
             Policy.demoWith(Map.of("max_auth_age", String.valueOf(seconds)));
         }
+    }
+
+    /** Brute-force protection as the tests want it: 3 failures lock for 5 minutes, no quick-login check. */
+    static RealmRepresentation bruteForceOn(RealmRepresentation realm) {
+        realm.setBruteForceProtected(true);
+        realm.setFailureFactor(3);
+        realm.setWaitIncrementSeconds(300);
+        realm.setMaxFailureWaitSeconds(900);
+        realm.setQuickLoginCheckMilliSeconds(0L);
+        realm.setPermanentLockout(false);
+        return realm;
     }
 }

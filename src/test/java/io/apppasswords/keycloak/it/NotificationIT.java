@@ -1,10 +1,5 @@
 package io.apppasswords.keycloak.it;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -14,17 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
-import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,44 +25,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NotificationIT {
 
-    private static final String FROM = "keycloak@example.com";
     private static final String TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC";
     private static final String IP = "(127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1)";
 
-    private static GreenMail smtp;
-    private static int port;
-    private static Map<String, String> smtpBefore;
+    private static Mailbox mailbox;
     private static Boolean i18nBefore;
     private static Set<String> localesBefore;
 
     @BeforeAll
-    static void startSmtp() throws IOException {
-        KeycloakServer.get();
-        port = Local.freePort();
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+    static void startSmtp() {
+        mailbox = Mailbox.open();
         RealmRepresentation realm = Users.realm().toRepresentation();
-        smtpBefore = realm.getSmtpServer();
         i18nBefore = realm.isInternationalizationEnabled();
         localesBefore = realm.getSupportedLocales();
         realm.setInternationalizationEnabled(true);
         realm.setSupportedLocales(Set.of("en", "de"));
         realm.setDefaultLocale("en");
         Users.realm().update(realm);
-        pointSmtpAt(port);
     }
 
     @AfterAll
     static void stopSmtp() {
         try {
             RealmRepresentation realm = Users.realm().toRepresentation();
-            realm.setSmtpServer(smtpBefore == null ? Map.of() : smtpBefore);
             realm.setInternationalizationEnabled(Boolean.TRUE.equals(i18nBefore));
             realm.setSupportedLocales(localesBefore == null ? Set.of() : localesBefore);
             Users.realm().update(realm);
         } finally {
-            if (smtp != null) {
-                smtp.stop();
+            if (mailbox != null) {
+                mailbox.close();
             }
         }
     }
@@ -78,18 +61,7 @@ class NotificationIT {
     @BeforeEach
     @AfterEach
     void purge() throws Exception {
-        smtp.purgeEmailFromAllMailboxes();
-    }
-
-    private static void pointSmtpAt(int smtpPort) {
-        RealmRepresentation realm = Users.realm().toRepresentation();
-        Map<String, String> config = new HashMap<>();
-        config.put("host", "127.0.0.1");
-        config.put("port", String.valueOf(smtpPort));
-        config.put("from", FROM);
-        config.put("fromDisplayName", "App passwords demo");
-        realm.setSmtpServer(config);
-        Users.realm().update(realm);
+        mailbox.purge();
     }
 
     @Test
@@ -99,9 +71,9 @@ class NotificationIT {
 
         MimeMessage mail = onlyMail(username + "@example.com");
         assertEquals("New app password \"Thunderbird <laptop>\" on your account", mail.getSubject());
-        assertEquals(FROM, ((jakarta.mail.internet.InternetAddress) mail.getFrom()[0]).getAddress());
-        String text = part(mail, "text/plain");
-        String html = part(mail, "text/html");
+        assertEquals(Mailbox.FROM, ((jakarta.mail.internet.InternetAddress) mail.getFrom()[0]).getAddress());
+        String text = Mailbox.part(mail, "text/plain");
+        String html = Mailbox.part(mail, "text/html");
         assertTrue(text.contains("An app password was just created on your account"), text);
         assertTrue(text.contains("Name: Thunderbird <laptop>"), text);
         assertTrue(text.matches("(?s).*Time: " + TIME + ".*"), text);
@@ -113,7 +85,7 @@ class NotificationIT {
         assertFalse(html.contains("Thunderbird <laptop>"), html);
         assertTrue(html.contains("demo-cli") && html.matches("(?s).*" + TIME + ".*") && html.matches("(?s).*" + IP + ".*"), html);
         assertTrue(html.contains("If this was not you"), html);
-        assertNoSecret(mail, secret);
+        Mailbox.assertNoSecret(mail, secret);
     }
 
     @Test
@@ -126,15 +98,15 @@ class NotificationIT {
 
         MimeMessage mail = onlyMail(username + "@example.com");
         assertEquals("Neues App-Passwort \"Handy\" in Ihrem Konto", mail.getSubject());
-        String text = part(mail, "text/plain");
+        String text = Mailbox.part(mail, "text/plain");
         assertTrue(text.contains("In Ihrem Konto wurde soeben ein App-Passwort angelegt"), text);
         assertTrue(text.contains("Name: Handy"), text);
         assertTrue(text.matches("(?s).*Zeit: " + TIME + ".*"), text);
         assertTrue(text.matches("(?s).*IP-Adresse: " + IP + "\\s.*"), text);
         assertTrue(text.contains("Angelegt über: demo-cli"), text);
         assertTrue(text.contains("Wenn Sie das nicht waren"), text);
-        assertTrue(part(mail, "text/html").contains("Wenn Sie das nicht waren"));
-        assertNoSecret(mail, secret);
+        assertTrue(Mailbox.part(mail, "text/html").contains("Wenn Sie das nicht waren"));
+        Mailbox.assertNoSecret(mail, secret);
     }
 
     @Test
@@ -149,65 +121,31 @@ class NotificationIT {
 
         MimeMessage mail = onlyMail(username + "@example.com");
         assertEquals("New app password \"Calendar\" on your account", mail.getSubject());
-        assertTrue(part(mail, "text/plain").contains("Created through: account-console"), part(mail, "text/plain"));
-        assertNoSecret(mail, secret);
+        assertTrue(Mailbox.part(mail, "text/plain").contains("Created through: account-console"), Mailbox.part(mail, "text/plain"));
+        Mailbox.assertNoSecret(mail, secret);
     }
 
     @Test
     void aMailThatCannotBeSentNeverFailsTheCreation() throws Exception {
-        pointSmtpAt(Local.freePort()); // nothing listens there
+        mailbox.pointRealmAt(Local.freePort()); // nothing listens there
         try {
             String username = Users.create("mail-down");
             HttpReply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
             assertEquals(201, created.status(), created.toString());
             assertEquals(1, Users.appPasswords(username).size());
         } finally {
-            pointSmtpAt(port);
+            mailbox.pointRealmHere();
         }
-        assertEquals(0, smtp.getReceivedMessages().length);
+        assertEquals(0, mailbox.received().length);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
 
     private static MimeMessage onlyMail(String to) throws Exception {
-        assertTrue(smtp.waitForIncomingEmail(15_000, 1), "a mail within 15 s");
-        MimeMessage[] received = smtp.getReceivedMessages();
+        assertTrue(mailbox.await(1), "a mail within 15 s");
+        MimeMessage[] received = mailbox.received();
         assertEquals(1, received.length, "exactly one mail");
         assertEquals(to, received[0].getAllRecipients()[0].toString());
         return received[0];
-    }
-
-    /** The decoded text of the first part of this type (the mail is multipart/alternative). */
-    private static String part(MimeMessage mail, String type) throws Exception {
-        Object content = mail.getContent();
-        if (content instanceof Multipart multipart) {
-            String found = find(multipart, type);
-            assertNotNull(found, "no " + type + " part");
-            return found;
-        }
-        assertTrue(mail.isMimeType(type), mail.getContentType());
-        return (String) content;
-    }
-
-    private static String find(Multipart multipart, String type) throws Exception {
-        for (int i = 0; i < multipart.getCount(); i++) {
-            BodyPart part = multipart.getBodyPart(i);
-            if (part.isMimeType(type)) {
-                return (String) part.getContent();
-            }
-            if (part.getContent() instanceof Multipart nested) {
-                String found = find(nested, type);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void assertNoSecret(MimeMessage mail, String secret) throws Exception {
-        String all = GreenMailUtil.getWholeMessage(mail) + part(mail, "text/plain") + part(mail, "text/html");
-        AppPasswordAssertions.assertNoSecret(all, secret);
-        AppPasswordAssertions.assertNoSecret(all.toUpperCase(), secret.toUpperCase());
     }
 }

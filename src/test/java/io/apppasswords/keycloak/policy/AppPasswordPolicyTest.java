@@ -167,4 +167,20 @@ class AppPasswordPolicyTest {
         assertEquals(NOW + 30 * DAY, AppPasswordPolicy.defaults().removableAfter(NOW));
         assertEquals(NOW, AppPasswordPolicy.parse(Map.of("expiredGraceDays", "0")).removableAfter(NOW));
     }
+
+    @Test
+    void endedAppPasswordsAreRememberedForTheRetentionAndNotAtAllWithZero() {
+        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        assertEquals(90, p.endedRetentionDays());
+        assertTrue(p.remembers(NOW - 90 * DAY + 1, NOW));
+        assertFalse(p.remembers(NOW - 90 * DAY, NOW));
+        assertTrue(p.remembers(null, NOW), "ended unseen: remembered until the clean-up dates it");
+        AppPasswordPolicy off = AppPasswordPolicy.parse(Map.of("endedRetentionDays", "0"));
+        assertFalse(off.remembersEnded());
+        assertFalse(off.remembers(NOW, NOW));
+        assertFalse(off.remembers(null, NOW));
+        assertEquals(7, AppPasswordPolicy.parse(Map.of("endedRetentionDays", "7")).endedRetentionDays());
+        assertEquals(List.of("endedRetentionDays"), AppPasswordPolicy.problems(Map.of("endedRetentionDays", "-1"))
+                .stream().map(PolicyProblem::key).toList());
+    }
 }
