@@ -203,7 +203,8 @@ class AdminApiIT {
         JsonNode data = JSON.readTree(row.path("credentialData").asText());
         Set<String> keys = new java.util.HashSet<>();
         data.fieldNames().forEachRemaining(keys::add);
-        assertTrue(Set.of("algorithm", "expiresAt", "clients", "lastUsedAt", "lastUsedIp", "lastUsedClient")
+        assertTrue(Set.of("algorithm", "expiresAt", "clients", "protocols", "lastUsedAt", "lastUsedIp",
+                "lastUsedClient", "lastUsedProtocol")
                 .containsAll(keys), "only non-secret data: " + keys);
         assertFalse(raw.body().toLowerCase().contains("digest"), raw.body());
         CoreAppPasswordIT.assertNoSecret(raw.body(), secret);

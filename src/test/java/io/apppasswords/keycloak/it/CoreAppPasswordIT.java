@@ -244,15 +244,7 @@ class CoreAppPasswordIT {
     /** Issue test 5: failures count like wrong passwords, and a locked or disabled user is refused. */
     @Test
     void wrongAppPasswordsLockTheUserAndALockedOrDisabledUserIsRefused() throws Exception {
-        RealmRepresentation realm = Users.realm().toRepresentation();
-        RealmRepresentation protectedRealm = Users.realm().toRepresentation();
-        protectedRealm.setBruteForceProtected(true);
-        protectedRealm.setFailureFactor(3);
-        protectedRealm.setWaitIncrementSeconds(300);
-        protectedRealm.setMaxFailureWaitSeconds(900);
-        protectedRealm.setQuickLoginCheckMilliSeconds(0L);
-        protectedRealm.setPermanentLockout(false);
-        Users.realm().update(protectedRealm);
+        RealmRepresentation realm = lockAfterThreeFailures();
         try {
             String username = Users.create("brute");
             String secret = Users.createAppPassword(username, "Mail");
@@ -274,6 +266,23 @@ class CoreAppPasswordIT {
         } finally {
             Users.realm().update(realm);
         }
+    }
+
+    /**
+     * Turns the demo realm's brute-force detection on: three failures lock a user for five minutes. Returns
+     * the realm as it was, for the caller to put back.
+     */
+    static RealmRepresentation lockAfterThreeFailures() {
+        RealmRepresentation realm = Users.realm().toRepresentation();
+        RealmRepresentation protectedRealm = Users.realm().toRepresentation();
+        protectedRealm.setBruteForceProtected(true);
+        protectedRealm.setFailureFactor(3);
+        protectedRealm.setWaitIncrementSeconds(300);
+        protectedRealm.setMaxFailureWaitSeconds(900);
+        protectedRealm.setQuickLoginCheckMilliSeconds(0L);
+        protectedRealm.setPermanentLockout(false);
+        Users.realm().update(protectedRealm);
+        return realm;
     }
 
     static String mutate(String secret) {

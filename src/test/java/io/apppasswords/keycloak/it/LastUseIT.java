@@ -9,15 +9,7 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL;
 import static io.apppasswords.keycloak.it.CoreAppPasswordIT.MAIL_SECRET;
@@ -121,23 +113,8 @@ class LastUseIT {
 
     /** A password grant as Dovecot sends it, with the end user's address in its header when given. */
     private static TokenClient.Response grant(String clientId, String clientSecret, String username, String password,
-                                              String forwardedIp) throws Exception {
-        Map<String, String> form = new LinkedHashMap<>(Map.of("grant_type", "password", "client_id", clientId,
-                "username", username, "password", password));
-        if (clientSecret != null) {
-            form.put("client_secret", clientSecret);
-        }
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.tokenEndpoint()))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (forwardedIp != null) {
-            request.header(HEADER, forwardedIp);
-        }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        return new TokenClient.Response(r.statusCode(), r.body(), json);
+                                              String forwardedIp) {
+        return TokenClient.demo().passwordGrantWithHeaders(clientId, clientSecret, username, password,
+                forwardedIp == null ? Map.of() : Map.of(HEADER, forwardedIp));
     }
 }

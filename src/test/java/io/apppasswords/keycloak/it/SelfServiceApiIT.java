@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SelfServiceApiIT {
 
     static final Set<String> FIELDS = Set.of("id", "name", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedClient",
-            "expiresAt", "expired", "clients");
+            "lastUsedProtocol", "expiresAt", "expired", "clients", "protocols");
 
     private static KeycloakServer server;
 

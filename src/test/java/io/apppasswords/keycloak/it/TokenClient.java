@@ -48,14 +48,7 @@ public final class TokenClient {
 
     /** Password grant; {@code clientSecret} and {@code totp} may be null. */
     public Response passwordGrant(String clientId, String clientSecret, String username, String password, String totp) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "password");
-        form.put("client_id", clientId);
-        if (clientSecret != null) {
-            form.put("client_secret", clientSecret);
-        }
-        form.put("username", username);
-        form.put("password", password);
+        Map<String, String> form = passwordForm(clientId, clientSecret, username, password);
         if (totp != null) {
             form.put("totp", totp);
         }
@@ -82,20 +75,50 @@ public final class TokenClient {
         return post(form);
     }
 
+    /**
+     * A password grant as a mail server sends it with request headers of its own, e.g. Dovecot's
+     * {@code X-Dovecot-Auth-Remote} and {@code X-Dovecot-Auth-Service}; {@code clientSecret} may be null.
+     */
+    public Response passwordGrantWithHeaders(String clientId, String clientSecret, String username, String password,
+                                             Map<String, String> headers) {
+        return post(passwordForm(clientId, clientSecret, username, password), headers);
+    }
+
+    private static Map<String, String> passwordForm(String clientId, String clientSecret, String username, String password) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", clientId);
+        if (clientSecret != null) {
+            form.put("client_secret", clientSecret);
+        }
+        form.put("username", username);
+        form.put("password", password);
+        return form;
+    }
+
     /** Any form POST to the token endpoint (values are URL-encoded here). */
     public Response post(Map<String, String> form) {
+        return post(form, Map.of());
+    }
+
+    private Response post(Map<String, String> form, Map<String, String> headers) {
         StringJoiner body = new StringJoiner("&");
         form.forEach((k, v) -> body.add(enc(k) + "=" + enc(v)));
-        return postRaw(body.toString());
+        return postRaw(body.toString(), headers);
     }
 
     /** A POST of an already encoded body, for malformed-input tests. */
     public Response postRaw(String urlEncodedBody) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenEndpoint))
+        return postRaw(urlEncodedBody, Map.of());
+    }
+
+    private Response postRaw(String urlEncodedBody, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(tokenEndpoint))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(urlEncodedBody, StandardCharsets.UTF_8))
+                .header("Accept", "application/json");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(urlEncodedBody, StandardCharsets.UTF_8))
                 .build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
