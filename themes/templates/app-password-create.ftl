@@ -1,7 +1,7 @@
 <#import "template.ftl" as layout>
 <#-- Step 1 of creating an app password: its name. Uses only template.ftl and theme properties, so it
      renders in any login theme that extends the stock ones. -->
-<@layout.registrationLayout displayMessage=!messagesPerField.existsError('name','lifetimeDays','clients'); section>
+<@layout.registrationLayout displayMessage=!messagesPerField.existsError('name','lifetimeDays','clients','protocols'); section>
     <#if section = "header">
         ${msg("appPasswordCreateTitle")}
     <#elseif section = "form">
@@ -59,6 +59,23 @@
                 <p class="${properties.kcInputHelperTextBeforeClass!}">${msg("appPasswordRestrictClientsHelp")}</p>
                 <#if messagesPerField.existsError('clients')>
                     <span id="input-error-clients" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${messagesPerField.get('clients')}</span>
+                </#if>
+            </fieldset>
+            </#if>
+            <#if appPasswordProtocolChoices?? && appPasswordProtocolChoices?has_content>
+            <fieldset id="app-password-protocols" class="${properties.kcFormGroupClass!}" aria-describedby="app-password-protocols-help"
+                      <#if messagesPerField.existsError('protocols')>aria-invalid="true"</#if>>
+                <legend class="${properties.kcLabelClass!}">${msg("appPasswordProtocolsChoice")}</legend>
+                <input type="hidden" name="protocolsOffered" value="true"/>
+                <#list appPasswordProtocolChoices as choice>
+                    <div class="${properties.kcCheckboxInputClass!}">
+                        <input type="checkbox" id="app-password-protocol-${choice.id}" name="protocols" value="${choice.id}"<#if choice.selected == "true"> checked</#if>/>
+                        <label for="app-password-protocol-${choice.id}">${msg("appPasswordProtocol_" + choice.id)}</label>
+                    </div>
+                </#list>
+                <p id="app-password-protocols-help" class="${properties.kcInputHelperTextBeforeClass!}">${msg("appPasswordProtocolsHelp")}</p>
+                <#if messagesPerField.existsError('protocols')>
+                    <span id="input-error-protocols" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${messagesPerField.get('protocols')}</span>
                 </#if>
             </fieldset>
             </#if>

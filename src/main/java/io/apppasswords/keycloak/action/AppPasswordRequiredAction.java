@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.action;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
@@ -36,6 +37,11 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
     /** The page that shows the new secret, once. */
     static final String SECRET_TEMPLATE = "app-password-secret.ftl";
     static final String NOTE_CREATED = "app-password.created";
+    /**
+     * Posted by a page that offers the protocol checkboxes: only then does "none checked" mean none (refused)
+     * rather than a theme's older page without them (any).
+     */
+    static final String PROTOCOLS_OFFERED = "protocolsOffered";
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -58,7 +64,7 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
             return;
         }
         AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
-        LoginFormsProvider form = createForm(context, policy, null, policy.defaultLifetimeDays(), List.of());
+        LoginFormsProvider form = createForm(context, policy, null, policy.defaultLifetimeDays(), List.of(), null);
         try {
             appPasswords(context).checkMayCreate(context.getUser());
         } catch (AppPasswordException e) {
@@ -81,18 +87,20 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         String name = form.getFirst(AppPasswordError.Field.NAME);
         List<String> clients = form.getOrDefault(AppPasswordError.Field.CLIENTS, List.of());
         AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
+        List<String> protocols = form.containsKey(PROTOCOLS_OFFERED)
+                ? form.getOrDefault(AppPasswordError.Field.PROTOCOLS, List.of()) : null;
         Integer lifetime = lifetime(form.getFirst(AppPasswordError.Field.LIFETIME), policy);
         AppPasswords.Created created;
         try {
-            created = appPasswords(context).create(context.getUser(), name, () -> {
+            created = appPasswords(context).create(context.getUser(), new AppPasswords.Request(name, () -> {
                 if (lifetime == null) {
                     throw new AppPasswordException(AppPasswordError.EXPIRY_TOO_LATE, policy.maxLifetimeDays());
                 }
                 return AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis());
-            }, clients, context.getEvent(), authSession.getClient().getClientId());
+            }, clients, protocols), context.getEvent(), authSession.getClient().getClientId());
         } catch (AppPasswordException e) {
             LoginFormsProvider page = createForm(context, policy, name,
-                    lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients);
+                    lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients, protocols);
             AppPasswordError error = e.getError();
             if (error.field() == null) {
                 page.setError(error.messageKey(), e.getParameters());
@@ -130,11 +138,13 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
     }
 
     /**
-     * The name form with the choices the policy offers: lifetimes (the default preselected) and, if the
-     * realm lists any, the clients the app password may be restricted to.
+     * The name form with the choices the policy offers: lifetimes (the default preselected), the clients the
+     * app password may be restricted to if the realm lists any, and the protocols (all checked unless
+     * {@code selectedProtocols} says otherwise).
      */
     private static LoginFormsProvider createForm(RequiredActionContext context, AppPasswordPolicy policy, String name,
-                                                 int lifetime, List<String> selectedClients) {
+                                                 int lifetime, List<String> selectedClients,
+                                                 List<String> selectedProtocols) {
         RealmModel realm = context.getRealm();
         List<Map<String, String>> clients = new ArrayList<>();
         for (String clientId : policy.allowedClients()) {
@@ -146,10 +156,16 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
                         "selected", String.valueOf(selectedClients.contains(clientId))));
             }
         }
+        List<Map<String, String>> protocols = new ArrayList<>();
+        for (AppPasswordProtocol protocol : AppPasswordProtocol.values()) {
+            boolean selected = selectedProtocols == null || selectedProtocols.contains(protocol.id());
+            protocols.add(Map.of("id", protocol.id(), "selected", String.valueOf(selected)));
+        }
         LoginFormsProvider form = context.form()
                 .setAttribute("appPasswordLifetimes", policy.lifetimeChoices())
                 .setAttribute("appPasswordLifetime", lifetime)
-                .setAttribute("appPasswordClientChoices", clients);
+                .setAttribute("appPasswordClientChoices", clients)
+                .setAttribute("appPasswordProtocolChoices", protocols);
         if (name != null) {
             form.setAttribute("appPasswordNameValue", name);
         }

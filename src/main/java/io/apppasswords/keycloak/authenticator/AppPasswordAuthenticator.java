@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.LastUse;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
@@ -78,9 +79,11 @@ public class AppPasswordAuthenticator implements Authenticator {
             invalidCredentials(context);
             return;
         }
-        AppPasswordCredentialModel credential = usable(context, user, match, event);
+        AuthenticatorSettings settings = AuthenticatorSettings.of(context.getAuthenticatorConfig());
+        AppPasswordProtocol protocol = DovecotService.protocol(trustedHeader(context, settings, settings.serviceHeader()));
+        AppPasswordCredentialModel credential = usable(context, user, match, protocol, event);
         if (credential != null) {
-            succeed(context, user, credential, ownLookup);
+            succeed(context, user, credential, ownLookup, settings, protocol);
         }
     }
 
@@ -119,7 +122,8 @@ public class AppPasswordAuthenticator implements Authenticator {
      * result is {@code null}.
      */
     private AppPasswordCredentialModel usable(AuthenticationFlowContext context, UserModel user,
-                                              AppPasswordCredentialProvider.Recognised match, EventBuilder event) {
+                                              AppPasswordCredentialProvider.Recognised match, AppPasswordProtocol protocol,
+                                              EventBuilder event) {
         AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
         AppPasswords.Presented presented = appPasswords.classify(user, match, AppPasswordEvents.system(
                 context.getSession(), context.getRealm(), user, context.getConnection()));
@@ -137,6 +141,14 @@ public class AppPasswordAuthenticator implements Authenticator {
         if (!credential.allowsClient(context.getAuthenticationSession().getClient().getClientId())) {
             // The right secret through the wrong door: refused, but not a guessing attempt worth a lockout.
             event.detail(Details.REASON, "client not allowed for this app password").error(Errors.NOT_ALLOWED);
+            refuseUncounted(context);
+            return null;
+        }
+        event.detail(AppPasswordDetails.APP_PASSWORD_PROTOCOL, protocol == null ? "none" : protocol.id());
+        if (!credential.allowsProtocol(protocol)) {
+            // Fail closed: a limited app password needs a trusted client that names an allowed protocol.
+            event.detail(Details.REASON, protocol == null ? "client did not name a protocol"
+                    : "protocol not allowed for this app password").error(Errors.NOT_ALLOWED);
             refuseUncounted(context);
             return null;
         }
@@ -161,10 +173,10 @@ public class AppPasswordAuthenticator implements Authenticator {
     }
 
     private static void succeed(AuthenticationFlowContext context, UserModel user, AppPasswordCredentialModel credential,
-                                boolean ownLookup) {
-        AuthenticatorSettings settings = AuthenticatorSettings.of(context.getAuthenticatorConfig());
+                                boolean ownLookup, AuthenticatorSettings settings, AppPasswordProtocol protocol) {
         String clientId = context.getAuthenticationSession().getClient().getClientId();
-        LastUse.record(context.getSession(), user, credential, clientIp(context, settings), clientId,
+        LastUse.record(context.getSession(), user, credential,
+                new LastUse.Caller(clientIp(context, settings), clientId, protocol),
                 Time.currentTimeMillis(), settings.lastUseIntervalMillis());
         if (ownLookup) {
             context.setUser(user);
@@ -191,20 +203,24 @@ public class AppPasswordAuthenticator implements Authenticator {
         invalidCredentials(context);
     }
 
-    /**
-     * The caller's address, or the end user's as forwarded by a client the config trusts for it. Trust needs
-     * both: the client is in the list and is confidential (it authenticated with its secret for this grant),
-     * so nobody can pick the recorded IP by sending the header themselves. Only an IP literal is taken.
-     */
+    /** The caller's address, or the end user's as a trusted client forwards it; only an IP literal is taken. */
     static String clientIp(AuthenticationFlowContext context, AuthenticatorSettings settings) {
-        String remote = context.getConnection().getRemoteAddr();
+        String ip = IpLiteral.parse(trustedHeader(context, settings, settings.forwardedIpHeader()));
+        return ip == null ? context.getConnection().getRemoteAddr() : ip;
+    }
+
+    /**
+     * A request header's value if the client the config trusts for it sent it, else {@code null}. Trust needs
+     * both: the client is in the list and is confidential (it authenticated with its secret for this grant),
+     * so nobody can pick the recorded IP or the protocol by sending the header themselves.
+     */
+    private static String trustedHeader(AuthenticationFlowContext context, AuthenticatorSettings settings, String header) {
         ClientModel client = context.getAuthenticationSession().getClient();
         if (client == null || client.isPublicClient() || client.isBearerOnly()
                 || !settings.trustedForwarders().contains(client.getClientId())) {
-            return remote;
+            return null;
         }
-        String ip = IpLiteral.parse(context.getHttpRequest().getHttpHeaders().getHeaderString(settings.forwardedIpHeader()));
-        return ip == null ? remote : ip;
+        return context.getHttpRequest().getHttpHeaders().getHeaderString(header);
     }
 
     /**

@@ -47,9 +47,11 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
             .add()
             .property()
             .name(AuthenticatorSettings.TRUSTED_FORWARDERS)
-            .label("Clients trusted to forward the user's IP")
+            .label("Clients trusted to forward the user's IP and service")
             .helpText("Confidential clients (e.g. the mail server) whose forwarded-IP header is recorded as an app "
-                    + "password's last-use IP instead of the client's own address. Ignored for public clients.")
+                    + "password's last-use IP instead of the client's own address, and whose service header says "
+                    + "which protocol a login is for. Ignored for public clients. An app password limited to "
+                    + "protocols works only through these clients, when they name an allowed protocol.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .property()
@@ -59,6 +61,15 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
                     + AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER + " with send_auth_headers = yes.")
             .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER)
+            .add()
+            .property()
+            .name(AuthenticatorSettings.SERVICE_HEADER)
+            .label("Service header")
+            .helpText("Request header naming the mail service a login is for, sent by a trusted client: imap, pop3, "
+                    + "submission or smtp, sieve or managesieve. Dovecot sends "
+                    + AuthenticatorSettings.DEFAULT_SERVICE_HEADER + " with send_auth_headers = yes.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(AuthenticatorSettings.DEFAULT_SERVICE_HEADER)
             .add()
             .build();
 

@@ -13,9 +13,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * What the stock account console shows under each app password: last use, expiry, allowed clients, and a
+ * What the stock account console shows under each app password: last use, expiry, allowed clients and
+ * protocols, and a
  * warning once it has expired. No custom console page is needed (they are broken in Keycloak 26.1-26.7).
  */
 final class AccountConsoleInfo {
@@ -36,6 +39,8 @@ final class AccountConsoleInfo {
                 data.getExpiresAt() == null ? "-" : DISPLAY_TIME.format(Instant.ofEpochMilli(data.getExpiresAt()))));
         info.add(property("appPasswordClients", data.getClients() == null
                 ? accountMessage(session, "appPasswordClientsAny") : String.join(", ", data.getClients())));
+        info.add(property("appPasswordProtocols", data.getProtocols() == null
+                ? accountMessage(session, "appPasswordProtocolsAny") : protocolLabels(data.getProtocols())));
         metadata.setInfoProperties(info);
         if (credential.isExpired(Time.currentTimeMillis())) {
             metadata.setWarningMessageTitle("appPasswordExpiredTitle");
@@ -52,7 +57,16 @@ final class AccountConsoleInfo {
         if (data.getLastUsedClient() != null) {
             text.append(", ").append(data.getLastUsedClient());
         }
+        AppPasswordProtocol protocol = AppPasswordProtocol.of(data.getLastUsedProtocol());
+        if (protocol != null) {
+            text.append(", ").append(protocol.label());
+        }
         return text.toString();
+    }
+
+    private static String protocolLabels(List<String> ids) {
+        return ids.stream().map(AppPasswordProtocol::of).filter(Objects::nonNull)
+                .map(AppPasswordProtocol::label).collect(Collectors.joining(", "));
     }
 
     /**

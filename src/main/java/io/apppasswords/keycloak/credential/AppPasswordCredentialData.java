@@ -16,17 +16,20 @@ public class AppPasswordCredentialData {
     private String algorithm;
     private Long expiresAt;
     private List<String> clients;
+    private List<String> protocols;
     private Long lastUsedAt;
     private String lastUsedIp;
     private String lastUsedClient;
+    private String lastUsedProtocol;
 
     public AppPasswordCredentialData() {
     }
 
-    public AppPasswordCredentialData(String algorithm, Long expiresAt, List<String> clients) {
+    public AppPasswordCredentialData(String algorithm, Long expiresAt, List<String> clients, List<String> protocols) {
         this.algorithm = algorithm;
         this.expiresAt = expiresAt;
         this.clients = clients == null || clients.isEmpty() ? null : List.copyOf(clients);
+        this.protocols = protocols == null ? null : List.copyOf(protocols);
     }
 
     public String getAlgorithm() {
@@ -54,6 +57,18 @@ public class AppPasswordCredentialData {
         this.clients = clients;
     }
 
+    /**
+     * {@link AppPasswordProtocol} ids this app password may sign in for; {@code null} means any protocol and
+     * any client, also one that names no protocol.
+     */
+    public List<String> getProtocols() {
+        return protocols;
+    }
+
+    public void setProtocols(List<String> protocols) {
+        this.protocols = protocols;
+    }
+
     public Long getLastUsedAt() {
         return lastUsedAt;
     }
@@ -76,5 +91,14 @@ public class AppPasswordCredentialData {
 
     public void setLastUsedClient(String lastUsedClient) {
         this.lastUsedClient = lastUsedClient;
+    }
+
+    /** The {@link AppPasswordProtocol} id of the last use, {@code null} if the client did not say. */
+    public String getLastUsedProtocol() {
+        return lastUsedProtocol;
+    }
+
+    public void setLastUsedProtocol(String lastUsedProtocol) {
+        this.lastUsedProtocol = lastUsedProtocol;
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One app password = one credential row: {@code userLabel} is its name, {@code secretData} its digest,
- * {@code credentialData} its expiry, allowed clients and last use.
+ * {@code credentialData} its expiry, allowed clients and protocols, and last use.
  */
 public class AppPasswordCredentialModel extends CredentialModel {
 
@@ -26,13 +26,13 @@ public class AppPasswordCredentialModel extends CredentialModel {
 
     /** A new credential for a freshly generated secret; only the digest of {@code secret} is kept. */
     public static AppPasswordCredentialModel create(String name, String secret, long createdAt, Long expiresAt,
-                                                    List<String> clients) {
+                                                    List<String> clients, List<String> protocols) {
         String normalised = AppPasswordSecret.normalise(secret);
         if (normalised == null) {
             throw new IllegalArgumentException("not an app password");
         }
         AppPasswordCredentialModel model = new AppPasswordCredentialModel(
-                new AppPasswordCredentialData(AppPasswordSecret.DIGEST_ALGORITHM, expiresAt, clients),
+                new AppPasswordCredentialData(AppPasswordSecret.DIGEST_ALGORITHM, expiresAt, clients, protocols),
                 new AppPasswordSecretData(AppPasswordSecret.encode(AppPasswordSecret.digest(normalised))));
         model.setType(TYPE);
         model.setUserLabel(name);
@@ -73,6 +73,14 @@ public class AppPasswordCredentialModel extends CredentialModel {
 
     public boolean allowsClient(String clientId) {
         return data.getClients() == null || data.getClients().contains(clientId);
+    }
+
+    /**
+     * Whether it may sign in for {@code protocol}; {@code null} (the client did not say, or named a service
+     * that is none of ours) is allowed only for an app password without a protocol limit: fail closed.
+     */
+    public boolean allowsProtocol(AppPasswordProtocol protocol) {
+        return data.getProtocols() == null || protocol != null && data.getProtocols().contains(protocol.id());
     }
 
     /** Serialises {@link #getData()} and the secret back into the stored JSON columns. */

@@ -18,6 +18,8 @@ public enum AppPasswordError {
     EXPIRY_PAST("appPasswordExpiryPast", "invalid_expiry", 400, Field.LIFETIME),
     EXPIRY_TOO_LATE("appPasswordExpiryTooLate", "invalid_expiry", 400, Field.LIFETIME),
     CLIENT_NOT_ALLOWED("appPasswordClientNotAllowed", "invalid_client", 400, Field.CLIENTS),
+    PROTOCOL_UNKNOWN("appPasswordProtocolUnknown", "invalid_protocol", 400, Field.PROTOCOLS),
+    PROTOCOLS_NONE("appPasswordProtocolsNone", "invalid_protocol", 400, Field.PROTOCOLS),
     /** Another creation for the same user held the lease too long. */
     BUSY("appPasswordBusy", "try_again", 409, null),
 
@@ -42,6 +44,7 @@ public enum AppPasswordError {
         public static final String NAME = "name";
         public static final String LIFETIME = "lifetimeDays";
         public static final String CLIENTS = "clients";
+        public static final String PROTOCOLS = "protocols";
 
         private Field() {
         }

@@ -6,7 +6,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Records when, from where and through which client an app password was last used. Each write rewrites the
+ * Records when, from where, through which client and for which protocol an app password was last used. Each write rewrites the
  * credential row and so evicts the user from every node's cache: it happens at most once per interval,
  * never on every login.
  */
@@ -17,6 +17,10 @@ public final class LastUse {
     private LastUse() {
     }
 
+    /** Who used it: the address, the client, and the protocol if the client said which one it serves. */
+    public record Caller(String ip, String clientId, AppPasswordProtocol protocol) {
+    }
+
     /**
      * Records a use unless one was recorded less than {@code intervalMillis} ago.
      *
@@ -25,8 +29,8 @@ public final class LastUse {
      * must never fail the login that caused it. Re-reading the row inside that transaction means a use
      * never brings back an app password revoked in the meantime.
      */
-    public static void record(KeycloakSession session, UserModel user, AppPasswordCredentialModel used, String ip,
-                              String clientId, long now, long intervalMillis) {
+    public static void record(KeycloakSession session, UserModel user, AppPasswordCredentialModel used, Caller caller,
+                              long now, long intervalMillis) {
         if (isRecent(used.getData(), now, intervalMillis)) {
             return;
         }
@@ -42,8 +46,9 @@ public final class LastUse {
                 }
                 AppPasswordCredentialData data = current.getData();
                 data.setLastUsedAt(now);
-                data.setLastUsedIp(ip);
-                data.setLastUsedClient(clientId);
+                data.setLastUsedIp(caller.ip());
+                data.setLastUsedClient(caller.clientId());
+                data.setLastUsedProtocol(caller.protocol() == null ? null : caller.protocol().id());
                 current.writeData();
                 fresh.credentialManager().updateStoredCredential(current);
             });

@@ -9,6 +9,17 @@ public final class AppPasswordDetails {
     /** The name of the app password used or changed. */
     public static final String APP_PASSWORD_NAME = "app_password_name";
 
+    /**
+     * On UPDATE_CREDENTIAL: the protocols a new app password is limited to, comma-separated, or {@code any}.
+     */
+    public static final String APP_PASSWORD_PROTOCOLS = "app_password_protocols";
+
+    /**
+     * On LOGIN and LOGIN_ERROR: the protocol the trusted mail server said it serves ({@code imap},
+     * {@code pop3}, {@code smtp}, {@code sieve}), or {@code none} when the client did not name one of them.
+     */
+    public static final String APP_PASSWORD_PROTOCOL = "app_password_protocol";
+
     private AppPasswordDetails() {
     }
 }

@@ -37,6 +37,8 @@ public final class AppPasswordEvents {
                 .detail(Details.CREDENTIAL_ID, credential.getId())
                 .detail(Details.CREDENTIAL_USER_LABEL, credential.getUserLabel())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel())
+                .detail(AppPasswordDetails.APP_PASSWORD_PROTOCOLS, credential.getData().getProtocols() == null
+                        ? "any" : String.join(",", credential.getData().getProtocols()))
                 .success();
     }
 

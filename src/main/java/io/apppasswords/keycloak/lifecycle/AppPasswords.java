@@ -6,6 +6,7 @@ import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.credential.AppPasswordName;
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.AppPasswordSecret;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.Eligibility;
@@ -49,6 +50,19 @@ public final class AppPasswords {
     }
 
     /**
+     * What a user asks for.
+     *
+     * @param name      the name as typed; cleaned and checked here
+     * @param expiresAt the requested expiry (epoch ms), {@code null} for the policy's default; read inside the
+     *                  creation, so that a request it refuses is evented like every other refusal
+     * @param clients   client ids to restrict it to, {@code null} or empty for any
+     * @param protocols {@link AppPasswordProtocol} ids to limit it to, {@code null} for any (see
+     *                  {@link AppPasswordProtocol#limit})
+     */
+    public record Request(String name, Supplier<Long> expiresAt, List<String> clients, List<String> protocols) {
+    }
+
+    /**
      * Checks the name and the realm's policy, stores the digest of a new secret, sends UPDATE_CREDENTIAL (or
      * UPDATE_CREDENTIAL_ERROR for a refusal) and e-mails the user.
      *
@@ -56,18 +70,14 @@ public final class AppPasswords {
      * the transaction starts after the previous holder's commit, so it counts every app password created
      * before it, on any node and whatever the database's isolation level.
      *
-     * @param expiresAt the requested expiry (epoch ms), {@code null} for the policy's default; read inside the
-     *                  creation, so that a request it refuses is evented like every other refusal
-     * @param clients   client ids to restrict it to, {@code null} or empty for any
-     * @param event     the request's event builder (user, client, address)
-     * @param clientId  the client the user created it through, for the e-mail
+     * @param event    the request's event builder (user, client, address)
+     * @param clientId the client the user created it through, for the e-mail
      * @throws AppPasswordException when a rule is broken
      */
-    public Created create(UserModel user, String name, Supplier<Long> expiresAt, List<String> clients,
-                          EventBuilder event, String clientId) {
+    public Created create(UserModel user, Request request, EventBuilder event, String clientId) {
         Created created;
         try {
-            created = store(user, name, expiresAt, clients);
+            created = store(user, request);
         } catch (AppPasswordException e) {
             AppPasswordEvents.refused(event, e);
             throw e;
@@ -82,8 +92,8 @@ public final class AppPasswords {
         Eligibility.check(session, realm, user, RealmPolicy.of(realm));
     }
 
-    private Created store(UserModel user, String rawName, Supplier<Long> expiresAt, List<String> clients) {
-        String name = AppPasswordName.clean(rawName);
+    private Created store(UserModel user, Request request) {
+        String name = AppPasswordName.clean(request.name());
         AppPasswordError invalid = AppPasswordName.validate(name);
         if (invalid != null) {
             throw new AppPasswordException(invalid);
@@ -91,11 +101,13 @@ public final class AppPasswords {
         AppPasswordPolicy policy = RealmPolicy.of(realm);
         Eligibility.check(session, realm, user, policy);
         long now = Time.currentTimeMillis();
-        Long expiry = policy.effectiveExpiry(expiresAt.get(), now);
-        List<String> allowedClients = policy.checkClients(clients, id -> realm.getClientByClientId(id) != null);
+        Long expiry = policy.effectiveExpiry(request.expiresAt().get(), now);
+        List<String> allowedClients = policy.checkClients(request.clients(), id -> realm.getClientByClientId(id) != null);
+        List<String> protocols = AppPasswordProtocol.limit(request.protocols());
 
         String secret = AppPasswordSecret.generate();
-        AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, secret, now, expiry, allowedClients);
+        AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, secret, now, expiry, allowedClients,
+                protocols);
         String realmId = realm.getId();
         String userId = user.getId();
         CredentialModel saved;

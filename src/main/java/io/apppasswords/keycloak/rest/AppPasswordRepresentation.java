@@ -21,10 +21,14 @@ public class AppPasswordRepresentation {
     public String lastUsedAt;
     public String lastUsedIp;
     public String lastUsedClient;
+    /** The protocol the trusted mail server named at the last use, {@code null} if none did. */
+    public String lastUsedProtocol;
     public String expiresAt;
     /** True once {@link #expiresAt} has passed: refused at login, deleted after the realm's grace period. */
     public boolean expired;
     public List<String> clients;
+    /** The protocols it is limited to; {@code null}: not limited (any protocol, through any client). */
+    public List<String> protocols;
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public String password;
 
@@ -37,9 +41,11 @@ public class AppPasswordRepresentation {
         rep.lastUsedAt = iso(data.getLastUsedAt());
         rep.lastUsedIp = data.getLastUsedIp();
         rep.lastUsedClient = data.getLastUsedClient();
+        rep.lastUsedProtocol = data.getLastUsedProtocol();
         rep.expiresAt = iso(data.getExpiresAt());
         rep.expired = credential.isExpired(Time.currentTimeMillis());
         rep.clients = data.getClients() == null ? List.of() : data.getClients();
+        rep.protocols = data.getProtocols();
         return rep;
     }
 

@@ -93,8 +93,9 @@ public class AppPasswordResource {
 
         AppPasswords.Created created;
         try {
-            created = new AppPasswords(session, realm).create(caller.user(), request.name, () -> expiresAt,
-                    request.clients, event(caller), caller.token().getIssuedFor());
+            created = new AppPasswords(session, realm).create(caller.user(),
+                    new AppPasswords.Request(request.name, () -> expiresAt, request.clients, request.protocols),
+                    event(caller), caller.token().getIssuedFor());
         } catch (AppPasswordException e) {
             throw ErrorResponses.refusal(e);
         }

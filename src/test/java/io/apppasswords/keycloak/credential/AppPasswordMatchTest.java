@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AppPasswordMatchTest {
 
     private static CredentialModel stored(String id, String secret) {
-        AppPasswordCredentialModel model = AppPasswordCredentialModel.create("n-" + id, secret, 1L, null, null);
+        AppPasswordCredentialModel model = AppPasswordCredentialModel.create("n-" + id, secret, 1L, null, null, null);
         model.setId(id);
         return model;
     }

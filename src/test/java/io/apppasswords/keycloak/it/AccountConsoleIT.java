@@ -41,13 +41,15 @@ class AccountConsoleIT {
         rep.setLastName("Example");
         Users.get(username).update(rep);
 
-        // Two existing app passwords: one used by the mail server, restricted and expiring; one expired.
+        // Two existing app passwords: one used by the mail server for IMAP, restricted to it and to reading and
+        // sending mail, expiring; one expired.
         String expires = Instant.now().plus(90, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS).toString();
         String token = Users.accountToken(username, Users.PASSWORD);
         HttpReply phone = AppPasswordApi.createJson(token,
-                Json.write(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"))));
+                Json.write(Map.of("name", "Phone (K-9 Mail)", "expiresAt", expires, "clients", List.of("mail-server"),
+                        "protocols", List.of("imap", "smtp"))));
         assertEquals(201, phone.status(), phone.toString());
-        assertTrue(TokenClient.demo().mailLogin(username,
+        assertTrue(TokenClient.demo().withHeader("X-Dovecot-Auth-Service", "imap").mailLogin(username,
                 phone.json().path("password").asText()).ok());
         String soon = Instant.now().plus(2, ChronoUnit.SECONDS).toString();
         assertEquals(201, AppPasswordApi.createJson(token, Json.write(Map.of("name", "Old tablet", "expiresAt", soon))).status());
@@ -71,19 +73,23 @@ class AccountConsoleIT {
             String phoneRow = chromium.text(chromium.find("#cred-" + phone.json().path("id").asText()));
             assertTrue(phoneRow.contains("Phone (K-9 Mail)"), phoneRow);
             assertTrue(phoneRow.contains("Created"), phoneRow);
-            assertTrue(phoneRow.matches("(?s).*Last used\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, \\S+, mail-server.*"), phoneRow);
+            assertTrue(phoneRow.matches("(?s).*Last used\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, \\S+, mail-server, IMAP.*"), phoneRow);
             assertTrue(phoneRow.contains("Expires\n" + expires.substring(0, 10)), phoneRow);
             assertTrue(phoneRow.contains("Allowed clients\nmail-server"), phoneRow);
+            assertTrue(phoneRow.contains("Protocols\nIMAP, SMTP"), phoneRow);
             assertFalse(phoneRow.contains("Expired"), phoneRow);
             String oldRow = chromium.text(chromium.find("#cred-" + Users.appPasswordId(username, "Old tablet")));
             assertTrue(oldRow.contains("Expired"), "the expired warning: " + oldRow);
-            assertTrue(oldRow.contains("Last used\n-") && oldRow.contains("Allowed clients\nAny app"), oldRow);
+            assertTrue(oldRow.contains("Last used\n-") && oldRow.contains("Allowed clients\nAny app")
+                    && oldRow.contains("Protocols\nAny"), oldRow);
             chromium.screenshot(shots.resolve("account-console-signing-in.png"));
 
             // Set up: the required action's pages, then back to Signing in.
             chromium.click(chromium.find("[data-testid='app-password/create']"));
             String name = chromium.find("#app-password-name");
             chromium.type(name, "Thunderbird laptop");
+            assertEquals(4, chromium.findAll("#app-password-protocols input[type=checkbox]:checked").size(),
+                    "every protocol offered, all checked");
             chromium.screenshot(shots.resolve("app-password-create.png"), chromium.find(CARD));
             chromium.click(chromium.find("#app-password-submit"));
             String secret = chromium.text(chromium.find("#app-password-value"));

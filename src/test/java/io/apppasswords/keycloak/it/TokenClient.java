@@ -38,8 +38,13 @@ public final class TokenClient {
 
     /** This client, with one more header on every request. */
     public TokenClient withHeader(String name, String value) {
+        return withHeaders(Map.of(name, value));
+    }
+
+    /** The same client sending these headers too (as Dovecot sends X-Dovecot-Auth-Remote and -Service). */
+    public TokenClient withHeaders(Map<String, String> extra) {
         Map<String, String> more = new LinkedHashMap<>(headers);
-        more.put(name, value);
+        more.putAll(extra);
         return new TokenClient(tokenEndpoint, Map.copyOf(more));
     }
 
