@@ -54,14 +54,15 @@ class ThemeMessagesTest {
     /**
      * Keys that never pass through {@link MessageFormat}: the account console translates them itself
      * (i18next, with the credential type's display name and help text, the info property labels and the
-     * expiry warning that AppPasswordCredentialProvider hands it), and appPasswordClientsAny is read with a
-     * plain getProperty. An apostrophe in these is written once; doubled, the user would see it twice.
+     * expiry warning that AppPasswordCredentialProvider hands it), and appPasswordClientsAny and
+     * appPasswordProtocolsAny are read with a plain getProperty. An apostrophe in these is written once; doubled, the user would see it twice.
      * Every other key is rendered by Keycloak through MessageFormat (msg() in the templates, form errors,
      * the e-mail subject), which removes lone apostrophes, so there it is written twice: {@code l''app}.
      */
     static final Set<String> NOT_MESSAGE_FORMAT = Set.of(
             "app-password-display-name", "app-password-help-text",
             "appPasswordLastUsed", "appPasswordExpires", "appPasswordClients", "appPasswordClientsAny",
+            "appPasswordProtocols", "appPasswordProtocolsAny",
             "appPasswordExpiredTitle", "appPasswordExpiredDescription");
 
     /**
