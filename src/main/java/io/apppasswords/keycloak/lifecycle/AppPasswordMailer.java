@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.DisplayTime;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -8,9 +9,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,6 @@ public final class AppPasswordMailer {
     static final String SUBJECT = "appPasswordEmailSubject";
 
     private static final Logger LOG = Logger.getLogger(AppPasswordMailer.class);
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private AppPasswordMailer() {
     }
@@ -40,7 +36,9 @@ public final class AppPasswordMailer {
         }
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("appPasswordName", credential.getUserLabel());
-        attributes.put("appPasswordCreatedAt", TIME.format(Instant.ofEpochMilli(credential.getCreatedDate())));
+        // The language Keycloak's e-mail provider picks for this user, so the time reads like the text around it.
+        attributes.put("appPasswordCreatedAt",
+                DisplayTime.format(credential.getCreatedDate(), session.getContext().resolveLocale(user)));
         attributes.put("appPasswordIp", session.getContext().getConnection().getRemoteAddr());
         attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
         try {
