@@ -197,7 +197,7 @@ class AdminApiIT {
         assertTrue(row.path("secretData").isMissingNode() || row.path("secretData").isNull(), "no secretData: " + row);
         JsonNode data = Json.read(row.path("credentialData").asText());
         Set<String> keys = AppPasswordAssertions.fieldNames(data);
-        assertTrue(Set.of("algorithm", "expiresAt", "clients", "lastUsedAt", "lastUsedIp", "lastUsedClient")
+        assertTrue(Set.of("algorithm", "expiresAt", "expiresAtUtc", "clients", "lastUsedAt", "lastUsedAtUtc", "lastUsedIp", "lastUsedClient")
                 .containsAll(keys), "only non-secret data: " + keys);
         assertFalse(raw.body().toLowerCase().contains("digest"), raw.body());
         AppPasswordAssertions.assertNoSecret(raw.body(), secret);

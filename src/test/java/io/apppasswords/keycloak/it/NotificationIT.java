@@ -17,8 +17,11 @@ import org.keycloak.representations.idm.UserRepresentation;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NotificationIT {
 
     private static final String FROM = "keycloak@example.com";
-    private static final String TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC";
+    /** The account console's style: long date, short time; the zone said. "November 25, 2026, 3:05 PM UTC" */
+    private static final String TIME = "\\p{L}+ \\d{1,2}, \\d{4},? (at )?\\d{1,2}:\\d{2}[ \\u202f][AP]M UTC";
+    private static final String GERMAN_TIME = "\\d{1,2}\\. \\p{L}+ \\d{4},? (um )?\\d{2}:\\d{2} UTC";
     private static final String IP = "(127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1)";
 
     private static GreenMail smtp;
@@ -105,7 +110,8 @@ class NotificationIT {
         assertTrue(text.contains("An app password was just created on your account"), text);
         assertTrue(text.contains("Name: Thunderbird <laptop>"), text);
         assertTrue(text.matches("(?s).*Time: " + TIME + ".*"), text);
-        assertTrue(text.contains("Time: " + LocalDate.now(ZoneOffset.UTC)), "today, in UTC: " + text);
+        assertTrue(text.contains("Time: " + DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.ENGLISH)
+                .format(LocalDate.now(ZoneOffset.UTC))), "today, in UTC: " + text);
         assertTrue(text.matches("(?s).*IP address: " + IP + "\\s.*"), text);
         assertTrue(text.contains("Created through: demo-cli"), text);
         assertTrue(text.contains("If this was not you, delete this app password"), text);
@@ -129,7 +135,7 @@ class NotificationIT {
         String text = part(mail, "text/plain");
         assertTrue(text.contains("In Ihrem Konto wurde soeben ein App-Passwort angelegt"), text);
         assertTrue(text.contains("Name: Handy"), text);
-        assertTrue(text.matches("(?s).*Zeit: " + TIME + ".*"), text);
+        assertTrue(text.matches("(?s).*Zeit: " + GERMAN_TIME + ".*"), text);
         assertTrue(text.matches("(?s).*IP-Adresse: " + IP + "\\s.*"), text);
         assertTrue(text.contains("Angelegt über: demo-cli"), text);
         assertTrue(text.contains("Wenn Sie das nicht waren"), text);
