@@ -11,18 +11,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DecimalStyle;
 import java.time.format.FormatStyle;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +67,7 @@ class NotificationIT {
         i18nBefore = realm.isInternationalizationEnabled();
         localesBefore = realm.getSupportedLocales();
         realm.setInternationalizationEnabled(true);
-        realm.setSupportedLocales(Set.of("en", "de"));
+        realm.setSupportedLocales(Set.of("en", "de", "fr", "ja", "ar"));
         realm.setDefaultLocale("en");
         Users.realm().update(realm);
         pointSmtpAt(port);
@@ -140,6 +148,51 @@ class NotificationIT {
         assertTrue(text.contains("Angelegt über: demo-cli"), text);
         assertTrue(text.contains("Wenn Sie das nicht waren"), text);
         assertTrue(part(mail, "text/html").contains("Wenn Sie das nicht waren"));
+        assertNoSecret(mail, secret);
+    }
+
+    /**
+     * The creation mail in French, Japanese and Arabic, opened in a real browser (as a webmail shows the
+     * HTML part): the user's language, their script's direction, the time written their way. Screenshots
+     * go to {@code -Dscreenshots.dir}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fr", "ja", "ar"})
+    void theMailReadsInTheUsersLanguageInABrowser(String locale) throws Exception {
+        String username = Users.create("mail-" + locale);
+        UserRepresentation user = Users.get(username).toRepresentation();
+        user.setAttributes(Map.of("locale", List.of(locale)));
+        Users.get(username).update(user);
+        String secret = Users.createAppPassword(username, "Thunderbird");
+
+        MimeMessage mail = onlyMail(username + "@example.com");
+        Properties messages = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("themes/messages/messages_" + locale + ".properties"))) {
+            messages.load(in);
+        }
+        assertEquals(MessageFormat.format(messages.getProperty("appPasswordEmailSubject"), "Thunderbird"), mail.getSubject());
+        Locale language = Locale.forLanguageTag(locale);
+        String today = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(language)
+                .withDecimalStyle(DecimalStyle.of(language)).format(LocalDate.now(ZoneOffset.UTC));
+        String text = part(mail, "text/plain");
+        assertTrue(text.contains(MessageFormat.format(messages.getProperty("appPasswordEmailTime"), new Object[0])
+                + ": " + today), "today, in " + locale + ": " + text);
+        assertTrue(text.matches("(?s).* UTC\\R.*"), "the zone is said: " + text);
+
+        Path file = Path.of("target", "mail-" + locale + ".html").toAbsolutePath();
+        // A byte order mark tells the browser the charset, as the MIME header tells a mail client.
+        Files.writeString(file, "\uFEFF" + part(mail, "text/html"), StandardCharsets.UTF_8);
+        try (HeadlessChromium chromium = new HeadlessChromium(700, 420)) {
+            chromium.open(file.toUri().toString());
+            String html = chromium.find("html");
+            assertEquals(locale, chromium.property(html, "lang"));
+            assertEquals(locale.equals("ar") ? "rtl" : "ltr", chromium.property(html, "dir"));
+            String body = chromium.text(chromium.find("body"));
+            assertTrue(body.contains(today) && body.contains("Thunderbird"), body);
+            assertTrue(body.contains(MessageFormat.format(messages.getProperty("appPasswordEmailIfNotYou"), new Object[0])), body);
+            chromium.screenshot(Path.of(System.getProperty("screenshots.dir", "target/screenshots"))
+                    .resolve("app-password-email-" + locale + ".png"));
+        }
         assertNoSecret(mail, secret);
     }
 
