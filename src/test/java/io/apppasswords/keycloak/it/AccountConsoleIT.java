@@ -24,15 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccountConsoleIT {
 
     private static final String LIST = "[data-testid='app-password/credential-list']";
-    /** The white card of Keycloak's login pages (keycloak.v2 theme), for small screenshots. */
-    private static final String CARD = ".pf-v5-c-login__main";
+    private static final String CARD = HeadlessChromium.LOGIN_CARD;
     private static KeycloakServer server;
     private static Path shots;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        shots = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
+        shots = HeadlessChromium.screenshots();
     }
 
     @Test

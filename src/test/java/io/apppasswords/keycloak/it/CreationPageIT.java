@@ -37,16 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CreationPageIT {
 
-    /** The white card of Keycloak's login pages (keycloak.v2 theme). */
-    private static final String CARD = ".pf-v5-c-login__main";
+    private static final String CARD = HeadlessChromium.LOGIN_CARD;
     private static final String VERIFIER = "creation-page-it-verifier-0123456789-abcdefghijklmnop";
+    private static final Path shots = HeadlessChromium.screenshots();
     private static KeycloakServer server;
-    private static Path shots;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        shots = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
     }
 
     @AfterEach

@@ -28,6 +28,9 @@ import java.util.function.Supplier;
  */
 final class HeadlessChromium implements AutoCloseable {
 
+    /** The white card of Keycloak's login pages (keycloak.v2 theme), for small screenshots. */
+    static final String LOGIN_CARD = ".pf-v5-c-login__main";
+
     /** WebDriver's codes for keys that are not characters, for {@link #keys}. */
     static final String TAB = "\uE004";
     static final String ENTER = "\uE007";
@@ -221,6 +224,11 @@ final class HeadlessChromium implements AutoCloseable {
     void scrollIntoView(String element) {
         command("POST", "/execute/sync", Map.of("script", "arguments[0].scrollIntoView({block: 'center'});",
                 "args", List.of(Map.of(ELEMENT, element))));
+    }
+
+    /** Where the tests' screenshots go: {@code -Dscreenshots.dir}, default {@code target/screenshots} (the docs' are in {@code docs/}). */
+    static Path screenshots() {
+        return Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
     }
 
     /** A PNG of the viewport. */

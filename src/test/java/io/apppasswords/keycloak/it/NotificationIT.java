@@ -190,8 +190,7 @@ class NotificationIT {
             String body = chromium.text(chromium.find("body"));
             assertTrue(body.contains(today) && body.contains("Thunderbird"), body);
             assertTrue(body.contains(MessageFormat.format(messages.getProperty("appPasswordEmailIfNotYou"), new Object[0])), body);
-            chromium.screenshot(Path.of(System.getProperty("screenshots.dir", "target/screenshots"))
-                    .resolve("app-password-email-" + locale + ".png"));
+            chromium.screenshot(HeadlessChromium.screenshots().resolve("app-password-email-" + locale + ".png"));
         }
         assertNoSecret(mail, secret);
     }
