@@ -13,7 +13,7 @@
                 <div class="${properties.kcInputGroup!}" dir="ltr">
                     <div class="${properties.kcInputGroupItemClass!} ${properties.kcFill!}" style="min-width:0">
                         <code id="app-password-value" dir="ltr"
-                              style="display:block;font-size:1.15em;letter-spacing:0.03em;white-space:nowrap;overflow-x:auto;padding:0.4em 0.6em;border:1px solid #d2d2d2;user-select:all">${appPassword}</code>
+                              style="display:block;font-size:1.05em;white-space:nowrap;overflow-x:auto;padding:0.4em 0.6em;border:1px solid #d2d2d2;user-select:all">${appPassword}</code>
                     </div>
                     <div class="${properties.kcInputGroupItemClass!}">
                         <button type="button" id="app-password-copy" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!properties.kcButtonDefaultClass!}"
