@@ -7,10 +7,19 @@
     <#elseif section = "form">
         <#if appPassword??>
             <p id="app-password-created-intro">${msg("appPasswordCreatedIntro", appPasswordName)}</p>
+            <#-- One line, left to right in every language (it is typed as written), with its copy button
+                 beside it as the login theme's input groups have. -->
             <div class="${properties.kcFormGroupClass!}">
-                <code id="app-password-value" style="font-size:1.4em;letter-spacing:0.05em;user-select:all">${appPassword}</code>
-                <button type="button" id="app-password-copy" class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!}"
-                        data-copied="${msg("appPasswordCopied")}">${msg("appPasswordCopy")}</button>
+                <div class="${properties.kcInputGroup!}" dir="ltr">
+                    <div class="${properties.kcInputGroupItemClass!} ${properties.kcFill!}" style="min-width:0">
+                        <code id="app-password-value" dir="ltr"
+                              style="display:block;font-size:1.05em;white-space:nowrap;overflow-x:auto;padding:0.4em 0.6em;border:1px solid #d2d2d2;user-select:all">${appPassword}</code>
+                    </div>
+                    <div class="${properties.kcInputGroupItemClass!}">
+                        <button type="button" id="app-password-copy" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!properties.kcButtonDefaultClass!}"
+                                data-copied="${msg("appPasswordCopied")}" aria-live="polite">${msg("appPasswordCopy")}</button>
+                    </div>
+                </div>
             </div>
             <p id="app-password-usage">${msg("appPasswordUsage", appPasswordUsername)}</p>
             <p id="app-password-once"><strong>${msg("appPasswordShownOnce")}</strong></p>
@@ -25,9 +34,11 @@
             <p id="app-password-already-shown">${msg("appPasswordAlreadyShown")}</p>
         </#if>
         <form id="kc-app-password-done-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-            <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">
-                <input type="submit" id="app-password-done" name="done" value="${msg("appPasswordDone")}"
-                       class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonLargeClass!}"/>
+            <div class="${properties.kcFormGroupClass!}">
+                <div id="kc-form-buttons" class="${properties.kcFormActionGroupClass!properties.kcFormButtonsClass!}">
+                    <input type="submit" id="app-password-done" name="done" value="${msg("appPasswordDone")}"
+                           class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"/>
+                </div>
             </div>
         </form>
     </#if>

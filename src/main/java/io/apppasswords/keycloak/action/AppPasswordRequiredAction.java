@@ -8,6 +8,8 @@ import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import org.keycloak.authentication.CredentialRegistrator;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
@@ -17,10 +19,15 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +37,10 @@ import java.util.Map;
  * <p>Once created, the id is kept in an auth note for the rest of this action: a reload, the back button
  * or a re-posted form then finishes the action (or shows the "already shown" page) instead of creating a
  * second app password or showing the secret again.
+ *
+ * <p>A user the policy refuses for lack of a second factor can set one up from the refusal: the chosen
+ * required action is added to this authentication session and Keycloak, which runs a session's required
+ * actions before the {@code kc_action}, shows its page and then this one again.
  */
 public class AppPasswordRequiredAction implements RequiredActionProvider, CredentialRegistrator {
 
@@ -42,6 +53,13 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
      * rather than a theme's older page without them (any).
      */
     static final String PROTOCOLS_OFFERED = "protocolsOffered";
+    /** The refusal's form field naming the required action that sets up a second factor. */
+    static final String SET_UP = "setUp";
+    /**
+     * Keycloak's required actions that set up a second factor, offered in this order where the realm has
+     * them enabled, with the message key of their button.
+     */
+    static final Map<String, String> SECOND_FACTOR_ACTIONS = secondFactorActions();
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -70,6 +88,9 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         } catch (AppPasswordException e) {
             // Said up front, not after the user filled the form in.
             form.setAttribute("appPasswordDenied", true).setError(e.getError().messageKey(), e.getParameters());
+            if (e.getError() == AppPasswordError.SECOND_FACTOR_REQUIRED) {
+                form.setAttribute("appPasswordSetUpChoices", setUpChoices(context.getRealm()));
+            }
         }
         context.challenge(form.createForm(CREATE_TEMPLATE));
     }
@@ -84,6 +105,10 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         }
 
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        if (form.getFirst(SET_UP) != null) {
+            setUpSecondFactor(context, form.getFirst(SET_UP));
+            return;
+        }
         String name = form.getFirst(AppPasswordError.Field.NAME);
         List<String> clients = form.getOrDefault(AppPasswordError.Field.CLIENTS, List.of());
         AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
@@ -120,6 +145,52 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         context.challenge(page.createForm(SECRET_TEMPLATE));
     }
 
+    /**
+     * Runs the chosen set-up action next and this one after it. Only from the refusal it was offered on,
+     * and only an action this realm has enabled; anything else shows this action's page again.
+     */
+    private void setUpSecondFactor(RequiredActionContext context, String action) {
+        boolean refused;
+        try {
+            appPasswords(context).checkMayCreate(context.getUser());
+            refused = false;
+        } catch (AppPasswordException e) {
+            refused = e.getError() == AppPasswordError.SECOND_FACTOR_REQUIRED;
+        }
+        if (!refused || !enabled(context.getRealm(), action) || !SECOND_FACTOR_ACTIONS.containsKey(action)) {
+            requiredActionChallenge(context);
+            return;
+        }
+        context.getAuthenticationSession().addRequiredAction(action);
+        // The page's own URL without its one-time code: Keycloak treats it as a reload of this step and
+        // picks the next required action, which is now the set-up (kc_action always runs last).
+        URI next = UriBuilder.fromUri(context.getActionUrl()).replaceQueryParam("session_code").build();
+        context.challenge(Response.seeOther(next).build());
+    }
+
+    /** The set-up actions the realm offers, as the refusal page lists them: action alias and button label key. */
+    private static List<Map<String, String>> setUpChoices(RealmModel realm) {
+        List<Map<String, String>> choices = new ArrayList<>();
+        SECOND_FACTOR_ACTIONS.forEach((action, label) -> {
+            if (enabled(realm, action)) {
+                choices.add(Map.of("action", action, "label", label));
+            }
+        });
+        return choices;
+    }
+
+    private static boolean enabled(RealmModel realm, String alias) {
+        RequiredActionProviderModel model = realm.getRequiredActionProviderByAlias(alias);
+        return model != null && model.isEnabled();
+    }
+
+    private static Map<String, String> secondFactorActions() {
+        Map<String, String> actions = new LinkedHashMap<>();
+        actions.put(UserModel.RequiredAction.CONFIGURE_TOTP.name(), "appPasswordSetUpOtp");
+        actions.put("webauthn-register-passwordless", "appPasswordSetUpPasskey");
+        return Collections.unmodifiableMap(actions);
+    }
+
     private static AppPasswords appPasswords(RequiredActionContext context) {
         return new AppPasswords(context.getSession(), context.getRealm());
     }
@@ -152,7 +223,7 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
             if (client != null) {
                 String label = client.getName() == null || client.getName().isBlank() || client.getName().contains("${")
                         ? clientId : client.getName();
-                clients.add(Map.of("clientId", clientId, "label", label,
+                clients.add(Map.of("value", clientId, "label", label,
                         "selected", String.valueOf(selectedClients.contains(clientId))));
             }
         }

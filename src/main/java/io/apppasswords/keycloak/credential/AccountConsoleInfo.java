@@ -7,9 +7,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.theme.Theme;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +20,6 @@ import java.util.stream.Collectors;
  */
 final class AccountConsoleInfo {
 
-    private static final DateTimeFormatter DISPLAY_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-
     private AccountConsoleInfo() {
     }
 
@@ -33,14 +27,16 @@ final class AccountConsoleInfo {
         CredentialMetadata metadata = new CredentialMetadata();
         metadata.setCredentialModel(credential);
         AppPasswordCredentialData data = credential.getData();
+        // The account console's REST call carries the user's token: their locale attribute, else the browser's.
+        Locale locale = session.getContext().resolveLocale(session.getContext().getUser());
         List<CredentialMetadata.LocalizedMessage> info = new ArrayList<>();
-        info.add(property("appPasswordLastUsed", data.getLastUsedAt() == null ? "-" : lastUse(data)));
+        info.add(property("appPasswordLastUsed", data.getLastUsedAt() == null ? "-" : lastUse(data, locale)));
         info.add(property("appPasswordExpires",
-                data.getExpiresAt() == null ? "-" : DISPLAY_TIME.format(Instant.ofEpochMilli(data.getExpiresAt()))));
+                data.getExpiresAt() == null ? "-" : DisplayTime.format(data.getExpiresAt(), locale)));
         info.add(property("appPasswordClients", data.getClients() == null
-                ? accountMessage(session, "appPasswordClientsAny") : String.join(", ", data.getClients())));
+                ? accountMessage(session, locale, "appPasswordClientsAny") : String.join(", ", data.getClients())));
         info.add(property("appPasswordProtocols", data.getProtocols() == null
-                ? accountMessage(session, "appPasswordProtocolsAny") : protocolLabels(data.getProtocols())));
+                ? accountMessage(session, locale, "appPasswordProtocolsAny") : protocolLabels(data.getProtocols())));
         metadata.setInfoProperties(info);
         if (credential.isExpired(Time.currentTimeMillis())) {
             metadata.setWarningMessageTitle("appPasswordExpiredTitle");
@@ -49,8 +45,8 @@ final class AccountConsoleInfo {
         return metadata;
     }
 
-    private static String lastUse(AppPasswordCredentialData data) {
-        StringBuilder text = new StringBuilder(DISPLAY_TIME.format(Instant.ofEpochMilli(data.getLastUsedAt())));
+    private static String lastUse(AppPasswordCredentialData data, Locale locale) {
+        StringBuilder text = new StringBuilder(DisplayTime.format(data.getLastUsedAt(), locale));
         if (data.getLastUsedIp() != null) {
             text.append(", ").append(data.getLastUsedIp());
         }
@@ -73,10 +69,9 @@ final class AccountConsoleInfo {
      * A message in the user's language: the account console shows a property's value as it comes, so a
      * value that is a word, not a name or a date, is translated here.
      */
-    private static String accountMessage(KeycloakSession session, String key) {
+    private static String accountMessage(KeycloakSession session, Locale locale, String key) {
         try {
             RealmModel realm = session.getContext().getRealm();
-            Locale locale = session.getContext().resolveLocale(null);
             return session.theme().getTheme(Theme.Type.ACCOUNT).getEnhancedMessages(realm, locale).getProperty(key, key);
         } catch (IOException e) {
             return key;

@@ -2,15 +2,24 @@ package io.apppasswords.keycloak.credential;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
  * The non-secret part of an app password, stored as the credential's {@code credentialData} JSON and shown
- * by both consoles. Times are epoch milliseconds, {@code null} where unknown or unset.
+ * by both consoles. Times are epoch milliseconds, {@code null} where unknown or unset; every stored time is
+ * written a second time as ISO-8601 UTC text ({@code expiresAtUtc}, {@code lastUsedAtUtc}) for people reading
+ * the JSON in the admin console. The text is derived on every write and never read back: the milliseconds
+ * stay the truth, and rows written before it existed read as before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"algorithm", "expiresAt", "expiresAtUtc", "clients", "protocols", "lastUsedAt", "lastUsedAtUtc",
+        "lastUsedIp", "lastUsedClient", "lastUsedProtocol"})
 public class AppPasswordCredentialData {
 
     private String algorithm;
@@ -48,6 +57,11 @@ public class AppPasswordCredentialData {
         this.expiresAt = expiresAt;
     }
 
+    @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+    public String getExpiresAtUtc() {
+        return iso(expiresAt);
+    }
+
     /** Client ids this app password may sign in through; {@code null} means any client. */
     public List<String> getClients() {
         return clients;
@@ -77,6 +91,11 @@ public class AppPasswordCredentialData {
         this.lastUsedAt = lastUsedAt;
     }
 
+    @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+    public String getLastUsedAtUtc() {
+        return iso(lastUsedAt);
+    }
+
     public String getLastUsedIp() {
         return lastUsedIp;
     }
@@ -100,5 +119,9 @@ public class AppPasswordCredentialData {
 
     public void setLastUsedProtocol(String lastUsedProtocol) {
         this.lastUsedProtocol = lastUsedProtocol;
+    }
+
+    private static String iso(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.DisplayTime;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -8,11 +9,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,8 +28,6 @@ public final class AppPasswordMailer {
     static final String ENDED_SUBJECT = "appPasswordEndedEmailSubject";
 
     private static final Logger LOG = Logger.getLogger(AppPasswordMailer.class);
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private AppPasswordMailer() {
     }
@@ -47,7 +44,9 @@ public final class AppPasswordMailer {
         }
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("appPasswordName", credential.getUserLabel());
-        attributes.put("appPasswordCreatedAt", TIME.format(Instant.ofEpochMilli(credential.getCreatedDate())));
+        // The language Keycloak's e-mail provider picks for this user, so the time reads like the text around it.
+        attributes.put("appPasswordCreatedAt",
+                DisplayTime.format(credential.getCreatedDate(), session.getContext().resolveLocale(user)));
         attributes.put("appPasswordIp", session.getContext().getConnection().getRemoteAddr());
         attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
         send(session, realm, user, SUBJECT, credential.getUserLabel(), TEMPLATE, attributes);
@@ -56,14 +55,15 @@ public final class AppPasswordMailer {
     /** "Your app password 'X' was used at … from … through … after it was deleted on …". */
     static void endedUsed(KeycloakSession session, RealmModel realm, UserModel user, AppPasswords.Ended ended,
                           long usedAt, String ip, String clientId) {
+        Locale locale = session.getContext().resolveLocale(user);
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("appPasswordName", ended.name() == null ? "-" : ended.name());
-        attributes.put("appPasswordUsedAt", TIME.format(Instant.ofEpochMilli(usedAt)));
+        attributes.put("appPasswordUsedAt", DisplayTime.format(usedAt, locale));
         attributes.put("appPasswordIp", ip == null ? "-" : ip);
         attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
         attributes.put("appPasswordEndedReason", "appPasswordEnded_" + ended.reason().name());
         if (ended.endedAt() != null) {
-            attributes.put("appPasswordEndedAt", TIME.format(Instant.ofEpochMilli(ended.endedAt())));
+            attributes.put("appPasswordEndedAt", DisplayTime.format(ended.endedAt(), locale));
         }
         send(session, realm, user, ENDED_SUBJECT, String.valueOf(attributes.get("appPasswordName")), ENDED_TEMPLATE,
                 attributes);

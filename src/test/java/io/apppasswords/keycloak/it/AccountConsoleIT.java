@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.it;
 
+import io.apppasswords.keycloak.credential.DisplayTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,15 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccountConsoleIT {
 
     private static final String LIST = "[data-testid='app-password/credential-list']";
-    /** The white card of Keycloak's login pages (keycloak.v2 theme), for small screenshots. */
-    private static final String CARD = ".pf-v5-c-login__main";
+    private static final String CARD = HeadlessChromium.LOGIN_CARD;
     private static KeycloakServer server;
     private static Path shots;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        shots = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
+        shots = HeadlessChromium.screenshots();
     }
 
     @Test
@@ -73,8 +74,9 @@ class AccountConsoleIT {
             String phoneRow = chromium.text(chromium.find("#cred-" + phone.json().path("id").asText()));
             assertTrue(phoneRow.contains("Phone (K-9 Mail)"), phoneRow);
             assertTrue(phoneRow.contains("Created"), phoneRow);
-            assertTrue(phoneRow.matches("(?s).*Last used\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, \\S+, mail-server, IMAP.*"), phoneRow);
-            assertTrue(phoneRow.contains("Expires\n" + expires.substring(0, 10)), phoneRow);
+            // Times as the console writes "Created": long date, short time, in the browser's language; zone said.
+            assertTrue(phoneRow.matches("(?s).*Last used\\s+\\p{L}+ \\d{1,2}, \\d{4},? (at )?\\d{1,2}:\\d{2}[\\s\\u202f][AP]M UTC, \\S+, mail-server, IMAP.*"), phoneRow);
+            assertTrue(phoneRow.contains("Expires\n" + DisplayTime.format(Instant.parse(expires).toEpochMilli(), Locale.ENGLISH)), phoneRow);
             assertTrue(phoneRow.contains("Allowed clients\nmail-server"), phoneRow);
             assertTrue(phoneRow.contains("Protocols\nIMAP, SMTP"), phoneRow);
             assertFalse(phoneRow.contains("Expired"), phoneRow);

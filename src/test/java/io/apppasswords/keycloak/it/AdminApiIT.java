@@ -198,8 +198,8 @@ class AdminApiIT {
         assertTrue(row.path("secretData").isMissingNode() || row.path("secretData").isNull(), "no secretData: " + row);
         JsonNode data = Json.read(row.path("credentialData").asText());
         Set<String> keys = AppPasswordAssertions.fieldNames(data);
-        assertTrue(Set.of("algorithm", "expiresAt", "clients", "protocols", "lastUsedAt", "lastUsedIp",
-                "lastUsedClient", "lastUsedProtocol")
+        assertTrue(Set.of("algorithm", "expiresAt", "expiresAtUtc", "clients", "protocols", "lastUsedAt", "lastUsedAtUtc",
+                "lastUsedIp", "lastUsedClient", "lastUsedProtocol")
                 .containsAll(keys), "only non-secret data: " + keys);
         assertFalse(raw.body().toLowerCase().contains("digest"), raw.body());
         AppPasswordAssertions.assertNoSecret(raw.body(), secret);

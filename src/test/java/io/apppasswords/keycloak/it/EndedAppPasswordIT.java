@@ -113,7 +113,8 @@ class EndedAppPasswordIT {
         String text = Mailbox.part(notice, "text/plain");
         String html = Mailbox.part(notice, "text/html");
         assertTrue(text.contains("Name: Thunderbird <laptop>"), text);
-        assertTrue(text.matches("(?s).*Ended: deleted by you, \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC.*"), text);
+        // the time in the user's language, as the account console writes it: "November 25, 2026, 3:05 PM UTC"
+        assertTrue(text.matches("(?s).*Ended: deleted by you, \\p{L}+ \\d{1,2}, \\d{4},? (at )?\\d{1,2}:\\d{2}[ \\u202f][AP]M UTC.*"), text);
         assertTrue(text.contains("Used through: " + MAIL), text);
         assertTrue(text.matches("(?s).*IP address: (127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1)\\s.*"), text);
         assertTrue(html.contains("Thunderbird &lt;laptop&gt;") && html.contains("deleted by you"), html);

@@ -28,6 +28,15 @@ import java.util.function.Supplier;
  */
 final class HeadlessChromium implements AutoCloseable {
 
+    /** The white card of Keycloak's login pages (keycloak.v2 theme), for small screenshots. */
+    static final String LOGIN_CARD = ".pf-v5-c-login__main";
+
+    /** WebDriver's codes for keys that are not characters, for {@link #keys}. */
+    static final String TAB = "\uE004";
+    static final String ENTER = "\uE007";
+    static final String SPACE = "\uE00D";
+    static final String ARROW_DOWN = "\uE015";
+
     /** W3C's key for an element reference in JSON. */
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -157,6 +166,36 @@ final class HeadlessChromium implements AutoCloseable {
         command("POST", "/element/" + element + "/value", Map.of("text", text));
     }
 
+    /**
+     * Presses and releases each key in turn on whatever has the focus, as a person at the keyboard does
+     * (WebDriver's key actions; {@link #TAB}, {@link #SPACE}, ... for keys that are not characters).
+     */
+    void keys(String keys) {
+        List<Map<String, String>> actions = new ArrayList<>();
+        keys.codePoints().forEach(c -> {
+            String key = new String(Character.toChars(c));
+            actions.add(Map.of("type", "keyDown", "value", key));
+            actions.add(Map.of("type", "keyUp", "value", key));
+        });
+        command("POST", "/actions", Map.of("actions", List.of(Map.of("type", "key", "id", "keyboard", "actions", actions))));
+        command("DELETE", "/actions", null);
+    }
+
+    /** The element that has the keyboard focus. */
+    String focused() {
+        return elementId(command("GET", "/element/active", null));
+    }
+
+    /** A DOM property of the element as text, e.g. {@code value}, {@code checked}, {@code id}. */
+    String property(String element, String name) {
+        return command("GET", "/element/" + element + "/property/" + name, null).asText();
+    }
+
+    /** An accessibility property Chromium computed: {@code role} or {@code label} (what a screen reader announces). */
+    String accessible(String element, String what) {
+        return command("GET", "/element/" + element + "/computed" + what, null).asText();
+    }
+
     String text(String element) {
         return command("GET", "/element/" + element + "/text", null).asText();
     }
@@ -185,6 +224,11 @@ final class HeadlessChromium implements AutoCloseable {
     void scrollIntoView(String element) {
         command("POST", "/execute/sync", Map.of("script", "arguments[0].scrollIntoView({block: 'center'});",
                 "args", List.of(Map.of(ELEMENT, element))));
+    }
+
+    /** Where the tests' screenshots go: {@code -Dscreenshots.dir}, default {@code target/screenshots} (the docs' are in {@code docs/}). */
+    static Path screenshots() {
+        return Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
     }
 
     /** A PNG of the viewport. */

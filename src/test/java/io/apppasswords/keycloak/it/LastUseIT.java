@@ -45,6 +45,9 @@ class LastUseIT {
         CredentialRepresentation first = Users.appPasswords(username).get(0);
         JsonNode data = Json.read(first.getCredentialData());
         assertTrue(data.has("lastUsedAt"), first.getCredentialData());
+        // What the admin console shows beside the millis: the same instant, readable.
+        assertEquals(java.time.Instant.ofEpochMilli(data.path("lastUsedAt").asLong()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                data.path("lastUsedAtUtc").asText(), first.getCredentialData());
         assertEquals(MAIL, data.path("lastUsedClient").asText());
         assertEquals("127.0.0.1", data.path("lastUsedIp").asText());
 

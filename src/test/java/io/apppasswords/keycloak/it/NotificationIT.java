@@ -6,17 +6,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DecimalStyle;
+import java.time.format.FormatStyle;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NotificationIT {
 
-    private static final String TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC";
+    /** The account console's style: long date, short time; the zone said. "November 25, 2026, 3:05 PM UTC" */
+    private static final String TIME = "\\p{L}+ \\d{1,2}, \\d{4},? (at )?\\d{1,2}:\\d{2}[ \\u202f][AP]M UTC";
+    private static final String GERMAN_TIME = "\\d{1,2}\\. \\p{L}+ \\d{4},? (um )?\\d{2}:\\d{2} UTC";
     private static final String IP = "(127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1)";
 
     private static Mailbox mailbox;
@@ -39,7 +55,7 @@ class NotificationIT {
         i18nBefore = realm.isInternationalizationEnabled();
         localesBefore = realm.getSupportedLocales();
         realm.setInternationalizationEnabled(true);
-        realm.setSupportedLocales(Set.of("en", "de"));
+        realm.setSupportedLocales(Set.of("en", "de", "fr", "ja", "ar"));
         realm.setDefaultLocale("en");
         Users.realm().update(realm);
     }
@@ -77,7 +93,8 @@ class NotificationIT {
         assertTrue(text.contains("An app password was just created on your account"), text);
         assertTrue(text.contains("Name: Thunderbird <laptop>"), text);
         assertTrue(text.matches("(?s).*Time: " + TIME + ".*"), text);
-        assertTrue(text.contains("Time: " + LocalDate.now(ZoneOffset.UTC)), "today, in UTC: " + text);
+        assertTrue(text.contains("Time: " + DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.ENGLISH)
+                .format(LocalDate.now(ZoneOffset.UTC))), "today, in UTC: " + text);
         assertTrue(text.matches("(?s).*IP address: " + IP + "\\s.*"), text);
         assertTrue(text.contains("Created through: demo-cli"), text);
         assertTrue(text.contains("If this was not you, delete this app password"), text);
@@ -101,11 +118,55 @@ class NotificationIT {
         String text = Mailbox.part(mail, "text/plain");
         assertTrue(text.contains("In Ihrem Konto wurde soeben ein App-Passwort angelegt"), text);
         assertTrue(text.contains("Name: Handy"), text);
-        assertTrue(text.matches("(?s).*Zeit: " + TIME + ".*"), text);
+        assertTrue(text.matches("(?s).*Zeit: " + GERMAN_TIME + ".*"), text);
         assertTrue(text.matches("(?s).*IP-Adresse: " + IP + "\\s.*"), text);
         assertTrue(text.contains("Angelegt über: demo-cli"), text);
         assertTrue(text.contains("Wenn Sie das nicht waren"), text);
         assertTrue(Mailbox.part(mail, "text/html").contains("Wenn Sie das nicht waren"));
+        Mailbox.assertNoSecret(mail, secret);
+    }
+
+    /**
+     * The creation mail in French, Japanese and Arabic, opened in a real browser (as a webmail shows the
+     * HTML part): the user's language, their script's direction, the time written their way. Screenshots
+     * go to {@code -Dscreenshots.dir}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fr", "ja", "ar"})
+    void theMailReadsInTheUsersLanguageInABrowser(String locale) throws Exception {
+        String username = Users.create("mail-" + locale);
+        UserRepresentation user = Users.get(username).toRepresentation();
+        user.setAttributes(Map.of("locale", List.of(locale)));
+        Users.get(username).update(user);
+        String secret = Users.createAppPassword(username, "Thunderbird");
+
+        MimeMessage mail = onlyMail(username + "@example.com");
+        Properties messages = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("themes/messages/messages_" + locale + ".properties"))) {
+            messages.load(in);
+        }
+        assertEquals(MessageFormat.format(messages.getProperty("appPasswordEmailSubject"), "Thunderbird"), mail.getSubject());
+        Locale language = Locale.forLanguageTag(locale);
+        String today = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(language)
+                .withDecimalStyle(DecimalStyle.of(language)).format(LocalDate.now(ZoneOffset.UTC));
+        String text = Mailbox.part(mail, "text/plain");
+        assertTrue(text.contains(MessageFormat.format(messages.getProperty("appPasswordEmailTime"), new Object[0])
+                + ": " + today), "today, in " + locale + ": " + text);
+        assertTrue(text.matches("(?s).* UTC\\R.*"), "the zone is said: " + text);
+
+        Path file = Path.of("target", "mail-" + locale + ".html").toAbsolutePath();
+        // A byte order mark tells the browser the charset, as the MIME header tells a mail client.
+        Files.writeString(file, "\uFEFF" + Mailbox.part(mail, "text/html"), StandardCharsets.UTF_8);
+        try (HeadlessChromium chromium = new HeadlessChromium(700, 420)) {
+            chromium.open(file.toUri().toString());
+            String html = chromium.find("html");
+            assertEquals(locale, chromium.property(html, "lang"));
+            assertEquals(locale.equals("ar") ? "rtl" : "ltr", chromium.property(html, "dir"));
+            String body = chromium.text(chromium.find("body"));
+            assertTrue(body.contains(today) && body.contains("Thunderbird"), body);
+            assertTrue(body.contains(MessageFormat.format(messages.getProperty("appPasswordEmailIfNotYou"), new Object[0])), body);
+            chromium.screenshot(HeadlessChromium.screenshots().resolve("app-password-email-" + locale + ".png"));
+        }
         Mailbox.assertNoSecret(mail, secret);
     }
 

@@ -210,8 +210,10 @@ class ProtocolScopeIT {
             assertNotNull(label, "a label for " + box.id());
             assertFalse(label.text().isBlank());
         });
-        assertEquals("Sending mail (SMTP)", page.doc().selectFirst("label[for=app-password-protocol-smtp]").text());
-        assertNotNull(page.doc().selectFirst("#app-password-protocols > legend"));
+        String smtpBox = page.doc().selectFirst("#app-password-protocols input[value=smtp]").id();
+        assertEquals("Sending mail (SMTP)", page.doc().selectFirst("label[for=" + smtpBox + "]").text());
+        assertEquals("app-password-protocols-label",
+                page.doc().selectFirst("#app-password-protocols[role=group]").attr("aria-labelledby"));
 
         // Everything unchecked: refused under the field, nothing created, the choice kept.
         Browser.Form none = page.form("kc-app-password-form").set("name", "Nothing");
