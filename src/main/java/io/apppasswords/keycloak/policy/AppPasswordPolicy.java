@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowedRoles, boolean requireSecondFactor,
                                 int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
                                 List<String> allowedClients, boolean revokeOnPasswordChange,
-                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays) {
+                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays,
+                                String passwordChangedAttribute) {
 
     public static final String ALLOWED_GROUPS = "allowedGroups";
     public static final String ALLOWED_ROLES = "allowedRoles";
@@ -35,6 +36,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
     public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
     public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
+    /** The user attribute holding when a directory last changed the password; {@code null}: none. */
+    public static final String PASSWORD_CHANGED_ATTRIBUTE = "passwordChangedAttribute";
 
     /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
     public static final int DEFAULT_MAX_PER_USER = 40;
@@ -76,7 +79,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                 def, max, list(c, ALLOWED_CLIENTS),
                 bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
                 bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
-                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS));
+                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
+                value(c, PASSWORD_CHANGED_ATTRIBUTE));
     }
 
     /**

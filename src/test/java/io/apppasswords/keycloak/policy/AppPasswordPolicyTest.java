@@ -35,6 +35,7 @@ class AppPasswordPolicyTest {
         assertTrue(p.revokeOnPasswordChange());
         assertTrue(p.revokeOnSecondFactorRemoval());
         assertEquals(30, p.expiredGraceDays());
+        assertNull(p.passwordChangedAttribute());
         assertEquals(p, AppPasswordPolicy.parse(null));
     }
 
@@ -166,5 +167,12 @@ class AppPasswordPolicyTest {
     void expiredAppPasswordsAreRemovableAfterTheGracePeriod() {
         assertEquals(NOW + 30 * DAY, AppPasswordPolicy.defaults().removableAfter(NOW));
         assertEquals(NOW, AppPasswordPolicy.parse(Map.of("expiredGraceDays", "0")).removableAfter(NOW));
+    }
+
+    @Test
+    void thePasswordChangedAttributeIsTakenTrimmedAndBlankMeansNone() {
+        assertEquals("pwdChangedTime", AppPasswordPolicy.parse(Map.of("passwordChangedAttribute", " pwdChangedTime ")).passwordChangedAttribute());
+        assertNull(AppPasswordPolicy.parse(Map.of("passwordChangedAttribute", "  ")).passwordChangedAttribute());
+        assertTrue(AppPasswordPolicy.problems(Map.of("passwordChangedAttribute", "pwdLastSet")).isEmpty());
     }
 }
