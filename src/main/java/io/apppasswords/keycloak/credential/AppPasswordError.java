@@ -12,6 +12,8 @@ public enum AppPasswordError {
     NAME_TOO_LONG("appPasswordNameTooLong", "invalid_name", 400, Field.NAME),
     NAME_INVALID("appPasswordNameInvalid", "invalid_name", 400, Field.NAME),
     NAME_DUPLICATE("appPasswordNameDuplicate", "duplicate_name", 409, Field.NAME),
+    /** The label of another kind of credential (OTP device, security key, passkey). */
+    NAME_USED_BY_OTHER_CREDENTIAL("appPasswordNameUsedByOtherCredential", "duplicate_name", 409, Field.NAME),
     NOT_ALLOWED("appPasswordNotAllowed", "not_allowed", 403, null),
     SECOND_FACTOR_REQUIRED("appPasswordSecondFactorRequired", "not_allowed", 403, null),
     LIMIT_REACHED("appPasswordLimitReached", "limit_reached", 409, null),

@@ -1,5 +1,7 @@
 package io.apppasswords.keycloak.credential;
 
+import org.keycloak.credential.CredentialModel;
+
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -40,5 +42,24 @@ public final class AppPasswordName {
     public static boolean isTaken(String cleaned, Stream<String> existingNames) {
         String key = cleaned.toLowerCase(Locale.ROOT);
         return existingNames.anyMatch(n -> n != null && n.strip().toLowerCase(Locale.ROOT).equals(key));
+    }
+
+    /**
+     * What a cleaned name clashes with among all of a user's stored credentials, or {@code null}: another app
+     * password, or a credential of another type (an OTP device, a security key) with that label. Keycloak's
+     * store for users of a directory without import refuses equal labels across types, so a name is kept
+     * apart from every label in every storage mode, and the user is told which kind of name it is.
+     */
+    public static AppPasswordError clash(String cleaned, Stream<CredentialModel> stored) {
+        AppPasswordError found = null;
+        for (CredentialModel c : (Iterable<CredentialModel>) stored::iterator) {
+            if (isTaken(cleaned, Stream.of(c.getUserLabel()))) {
+                if (AppPasswordCredentialModel.TYPE.equals(c.getType())) {
+                    return AppPasswordError.NAME_DUPLICATE;
+                }
+                found = AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL;
+            }
+        }
+        return found;
     }
 }

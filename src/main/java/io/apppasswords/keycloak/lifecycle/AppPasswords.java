@@ -17,6 +17,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -125,13 +126,20 @@ public final class AppPasswords {
         if (user == null) {
             throw new AppPasswordException(AppPasswordError.NOT_ALLOWED); // deleted meanwhile
         }
-        AppPasswordCredentialProvider provider = AppPasswordCredentialProvider.of(tx);
-        List<String> names = provider.list(user).map(CredentialModel::getUserLabel).toList();
-        if (AppPasswordName.isTaken(model.getUserLabel(), names.stream())) {
-            throw new AppPasswordException(AppPasswordError.NAME_DUPLICATE);
+        AppPasswordError clash = AppPasswordName.clash(model.getUserLabel(),
+                user.credentialManager().getStoredCredentialsStream());
+        if (clash != null) {
+            throw new AppPasswordException(clash);
         }
-        policy.checkCount(names.size());
-        CredentialModel saved = provider.createCredential(realm, user, model);
+        AppPasswordCredentialProvider provider = AppPasswordCredentialProvider.of(tx);
+        policy.checkCount(provider.list(user).count());
+        CredentialModel saved;
+        try {
+            saved = provider.createCredential(realm, user, model);
+        } catch (ModelDuplicateException e) {
+            // a store that refuses equal labels across types, racing a credential added since the check above
+            throw new AppPasswordException(AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL);
+        }
         if (policy.remembersEnded()) {
             AppPasswordHistory.remember(user, saved);
             AppPasswordHistory.keepNewestEnded(user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
@@ -204,23 +212,26 @@ public final class AppPasswords {
      * change; returns how many ended.
      */
     public int endOlderThanPassword(UserModel user, EventBuilder event) {
-        if (!RealmPolicy.of(realm).revokeOnPasswordChange()) {
+        AppPasswordPolicy policy = RealmPolicy.of(realm);
+        if (!policy.revokeOnPasswordChange()) {
             return 0;
         }
         return (int) provider().list(user).toList().stream()
-                .filter(c -> PasswordChange.predates(user, c))
+                .filter(c -> PasswordChange.predates(realm, user, c, policy))
                 .filter(c -> end(user, c, EndReason.PASSWORD_CHANGED, event))
                 .count();
     }
 
     /**
      * At login: an app password older than the password, under a policy that revokes on password change,
-     * ended now (the change came through a path that sent no event this extension could act on).
+     * ended now (the change came through a path that sent no event this extension could act on, such as a
+     * change made in the user's directory).
      *
      * @return true if it is stale: refuse it
      */
     public boolean endIfPredatesPassword(UserModel user, AppPasswordCredentialModel credential, EventBuilder event) {
-        if (!PasswordChange.predates(user, credential) || !RealmPolicy.of(realm).revokeOnPasswordChange()) {
+        AppPasswordPolicy policy = RealmPolicy.of(realm);
+        if (!policy.revokeOnPasswordChange() || !PasswordChange.predates(realm, user, credential, policy)) {
             return false;
         }
         end(user, credential, EndReason.PASSWORD_CHANGED, event); // false only if a concurrent request ended it

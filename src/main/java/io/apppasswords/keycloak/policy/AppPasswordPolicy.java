@@ -24,7 +24,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                                 int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
                                 List<String> allowedClients, boolean revokeOnPasswordChange,
                                 boolean revokeOnSecondFactorRemoval, int expiredGraceDays,
-                                int endedRetentionDays) {
+                                int endedRetentionDays, String passwordChangedAttribute) {
 
     public static final String ALLOWED_GROUPS = "allowedGroups";
     public static final String ALLOWED_ROLES = "allowedRoles";
@@ -37,6 +37,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
     public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
     public static final String ENDED_RETENTION_DAYS = "endedRetentionDays";
+    /** The user attribute holding when a directory last changed the password; {@code null}: none. */
+    public static final String PASSWORD_CHANGED_ATTRIBUTE = "passwordChangedAttribute";
 
     /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
     public static final int DEFAULT_MAX_PER_USER = 40;
@@ -83,7 +85,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                 bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
                 bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
                 integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
-                integer(c, ENDED_RETENTION_DAYS, DEFAULT_ENDED_RETENTION_DAYS, 0, LIMIT_DAYS));
+                integer(c, ENDED_RETENTION_DAYS, DEFAULT_ENDED_RETENTION_DAYS, 0, LIMIT_DAYS),
+                value(c, PASSWORD_CHANGED_ATTRIBUTE));
     }
 
     /**

@@ -128,6 +128,12 @@ public final class RealmPolicy {
                         + AppPasswordPolicy.MAX_REMEMBERED_PER_USER + " per user). 0: off.")
                 .type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_ENDED_RETENTION_DAYS)).add()
+                .property().name(AppPasswordPolicy.PASSWORD_CHANGED_ATTRIBUTE).label("Directory password-change attribute")
+                .helpText("For users from LDAP or Active Directory: the user attribute, mapped from the directory "
+                        + "with \"Always read value from LDAP\", that says when the password was last changed there "
+                        + "(OpenLDAP: pwdChangedTime, Active Directory: pwdLastSet). With revocation on password "
+                        + "change, older app passwords are then refused and deleted. Empty: not used.")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
                 .build());
         return List.copyOf(properties);
     }

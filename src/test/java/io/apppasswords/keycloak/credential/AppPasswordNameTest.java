@@ -44,4 +44,26 @@ class AppPasswordNameTest {
         assertFalse(AppPasswordName.isTaken("Thunderbird 2", Stream.of("Thunderbird")));
         assertFalse(AppPasswordName.isTaken("x", Stream.of((String) null)));
     }
+
+    private static org.keycloak.credential.CredentialModel stored(String type, String label) {
+        org.keycloak.credential.CredentialModel c = new org.keycloak.credential.CredentialModel();
+        c.setType(type);
+        c.setUserLabel(label);
+        return c;
+    }
+
+    @Test
+    void aNameClashesWithAnyLabelAndSaysWithWhat() {
+        var otp = stored("otp", "Phone");
+        var key = stored("webauthn", "YubiKey");
+        var app = stored(AppPasswordCredentialModel.TYPE, "Laptop");
+        var password = stored("password", null);
+        assertNull(AppPasswordName.clash("Tablet", Stream.of(otp, key, app, password)));
+        assertEquals(AppPasswordError.NAME_DUPLICATE, AppPasswordName.clash("laptop", Stream.of(otp, key, app)));
+        assertEquals(AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL, AppPasswordName.clash("PHONE", Stream.of(otp, app)));
+        assertEquals(AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL, AppPasswordName.clash("yubikey", Stream.of(key)));
+        var appPhone = stored(AppPasswordCredentialModel.TYPE, "Phone");
+        assertEquals(AppPasswordError.NAME_DUPLICATE, AppPasswordName.clash("Phone", Stream.of(otp, appPhone)),
+                "another app password is the clash the user can fix on the same page");
+    }
 }

@@ -35,6 +35,7 @@ class AppPasswordPolicyTest {
         assertTrue(p.revokeOnPasswordChange());
         assertTrue(p.revokeOnSecondFactorRemoval());
         assertEquals(30, p.expiredGraceDays());
+        assertNull(p.passwordChangedAttribute());
         assertEquals(p, AppPasswordPolicy.parse(null));
     }
 
@@ -182,5 +183,12 @@ class AppPasswordPolicyTest {
         assertEquals(7, AppPasswordPolicy.parse(Map.of("endedRetentionDays", "7")).endedRetentionDays());
         assertEquals(List.of("endedRetentionDays"), AppPasswordPolicy.problems(Map.of("endedRetentionDays", "-1"))
                 .stream().map(PolicyProblem::key).toList());
+    }
+
+    @Test
+    void thePasswordChangedAttributeIsTakenTrimmedAndBlankMeansNone() {
+        assertEquals("pwdChangedTime", AppPasswordPolicy.parse(Map.of("passwordChangedAttribute", " pwdChangedTime ")).passwordChangedAttribute());
+        assertNull(AppPasswordPolicy.parse(Map.of("passwordChangedAttribute", "  ")).passwordChangedAttribute());
+        assertTrue(AppPasswordPolicy.problems(Map.of("passwordChangedAttribute", "pwdLastSet")).isEmpty());
     }
 }

@@ -1,0 +1,184 @@
+package io.apppasswords.keycloak.it;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A realm like the demo realm (same clients, flows and app-password policy, no users) whose users come from
+ * {@link Slapd} through Keycloak's LDAP user federation, configured over the admin REST API as an admin
+ * would in the admin console: one realm per storage mode, created on first use.
+ */
+public final class DirectoryRealm {
+
+    /** Import on or off, and whether Keycloak may write to the directory. */
+    public enum Mode {
+        IMPORT_WRITABLE(true, "WRITABLE"),
+        IMPORT_READ_ONLY(true, "READ_ONLY"),
+        NO_IMPORT_WRITABLE(false, "WRITABLE"),
+        NO_IMPORT_READ_ONLY(false, "READ_ONLY");
+
+        final boolean importEnabled;
+        final String editMode;
+
+        Mode(boolean importEnabled, String editMode) {
+            this.importEnabled = importEnabled;
+            this.editMode = editMode;
+        }
+
+        public boolean imports() {
+            return importEnabled;
+        }
+
+        public boolean writable() {
+            return editMode.equals("WRITABLE");
+        }
+    }
+
+    /** The attribute the realm's policy names, mapped from OpenLDAP's ppolicy attribute of the same name. */
+    public static final String PASSWORD_CHANGED_ATTRIBUTE = "pwdChangedTime";
+
+    private static final Pattern UUID_PATTERN = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final Map<Mode, DirectoryRealm> REALMS = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final String ldapId;
+    private final Mode mode;
+
+    private DirectoryRealm(String name, String ldapId, Mode mode) {
+        this.name = name;
+        this.ldapId = ldapId;
+        this.mode = mode;
+    }
+
+    public static DirectoryRealm of(Mode mode) {
+        return REALMS.computeIfAbsent(mode, DirectoryRealm::create);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public RealmResource admin() {
+        return KeycloakServer.get().admin().realm(name);
+    }
+
+    public TokenClient tokens() {
+        return new TokenClient(KeycloakServer.get().baseUrl(), name);
+    }
+
+    public String url() {
+        return KeycloakServer.get().baseUrl() + "/realms/" + name;
+    }
+
+    /** Keycloak's "Sync changed users" of the LDAP provider, as the admin console's button or its timer runs it. */
+    public void syncChangedUsers() {
+        admin().userStorage().syncUsers(ldapId, "triggerChangedUsersSync");
+    }
+
+    private static DirectoryRealm create(Mode mode) {
+        String name = "ldap-" + mode.name().toLowerCase().replace('_', '-');
+        KeycloakServer server = KeycloakServer.get();
+        Slapd ldap = Slapd.get();
+        RealmRepresentation realm = demoCopy(name);
+        server.admin().realms().create(realm);
+        RealmResource resource = server.admin().realm(name);
+
+        ComponentRepresentation provider = new ComponentRepresentation();
+        provider.setName("openldap");
+        provider.setProviderId("ldap");
+        provider.setProviderType("org.keycloak.storage.UserStorageProvider");
+        provider.setParentId(resource.toRepresentation().getId());
+        provider.setConfig(config(Map.ofEntries(
+                Map.entry("enabled", "true"), Map.entry("priority", "0"),
+                Map.entry("vendor", "other"), Map.entry("connectionUrl", ldap.url()),
+                Map.entry("authType", "simple"), Map.entry("bindDn", Slapd.ADMIN_DN),
+                Map.entry("bindCredential", Slapd.ADMIN_PASSWORD), Map.entry("usersDn", Slapd.PEOPLE_DN),
+                Map.entry("searchScope", "1"), Map.entry("usernameLDAPAttribute", "uid"),
+                Map.entry("rdnLDAPAttribute", "uid"), Map.entry("uuidLDAPAttribute", "entryUUID"),
+                Map.entry("userObjectClasses", "inetOrgPerson, organizationalPerson"),
+                Map.entry("editMode", mode.editMode), Map.entry("importEnabled", String.valueOf(mode.importEnabled)),
+                Map.entry("syncRegistrations", "false"), Map.entry("pagination", "false"),
+                Map.entry("fullSyncPeriod", "-1"), Map.entry("changedSyncPeriod", "-1"),
+                Map.entry("cachePolicy", "DEFAULT"), Map.entry("trustEmail", "true"))));
+        String ldapId = created(resource.components().add(provider));
+
+        // Keycloak's ordinary user-attribute mapper, reading the operational attribute on every load
+        ComponentRepresentation mapper = new ComponentRepresentation();
+        mapper.setName("password changed");
+        mapper.setProviderId("user-attribute-ldap-mapper");
+        mapper.setProviderType("org.keycloak.storage.ldap.mappers.LDAPStorageMapper");
+        mapper.setParentId(ldapId);
+        mapper.setConfig(config(Map.of("ldap.attribute", "pwdChangedTime",
+                "user.model.attribute", PASSWORD_CHANGED_ATTRIBUTE, "read.only", "true",
+                "always.read.value.from.ldap", "true", "is.mandatory.in.ldap", "false",
+                "is.binary.attribute", "false")));
+        created(resource.components().add(mapper));
+        return new DirectoryRealm(name, ldapId, mode);
+    }
+
+    /** demo-realm.json under another name, without users, with fresh ids (kept consistent for flow bindings). */
+    private static RealmRepresentation demoCopy(String name) {
+        String text;
+        try (InputStream in = DirectoryRealm.class.getResourceAsStream(DemoRealm.RESOURCE)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> ids = new HashMap<>();
+        Matcher m = UUID_PATTERN.matcher(text);
+        StringBuilder fresh = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(fresh, ids.computeIfAbsent(m.group(), id -> UUID.randomUUID().toString()));
+        }
+        m.appendTail(fresh);
+        try {
+            RealmRepresentation realm = JSON.readValue(fresh.toString(), RealmRepresentation.class);
+            realm.setId(null);
+            realm.setRealm(name);
+            realm.setDisplayName(name);
+            realm.setUsers(null);
+            realm.getRequiredActions().stream().filter(a -> a.getAlias().equals("app-password")).findFirst()
+                    .orElseThrow().getConfig().put("passwordChangedAttribute", PASSWORD_CHANGED_ATTRIBUTE);
+            return realm;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MultivaluedHashMap<String, String> config(Map<String, String> values) {
+        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
+        values.forEach(config::putSingle);
+        return config;
+    }
+
+    private static String created(Response response) {
+        try (response) {
+            assertEquals(201, response.getStatus(), () -> response.readEntity(String.class));
+            String path = response.getLocation().getPath();
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+    }
+}
