@@ -19,6 +19,8 @@ public class AppPasswordCredentialData {
     private Long lastUsedAt;
     private String lastUsedIp;
     private String lastUsedClient;
+    private Long warnedUnused;
+    private Long warnedExpiry;
 
     public AppPasswordCredentialData() {
     }
@@ -76,5 +78,23 @@ public class AppPasswordCredentialData {
 
     public void setLastUsedClient(String lastUsedClient) {
         this.lastUsedClient = lastUsedClient;
+    }
+
+    /** The last activity (last use, else creation) the user was last warned of an unused revocation for. */
+    public Long getWarnedUnused() {
+        return warnedUnused;
+    }
+
+    public void setWarnedUnused(Long warnedUnused) {
+        this.warnedUnused = warnedUnused;
+    }
+
+    /** The expiry the user was last warned of, so a warning goes once per expiry. */
+    public Long getWarnedExpiry() {
+        return warnedExpiry;
+    }
+
+    public void setWarnedExpiry(Long warnedExpiry) {
+        this.warnedExpiry = warnedExpiry;
     }
 }

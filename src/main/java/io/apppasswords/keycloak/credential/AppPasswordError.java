@@ -30,7 +30,9 @@ public enum AppPasswordError {
     INSUFFICIENT_SCOPE(null, "insufficient_scope", 403, null),
     APP_PASSWORD_TOKEN(null, "app_password_token", 403, null),
     REAUTHENTICATION_REQUIRED(null, "reauthentication_required", 403, null),
-    INVALID_ORIGIN(null, "invalid_origin", 403, null);
+    INVALID_ORIGIN(null, "invalid_origin", 403, null),
+    /** A bulk revocation without any filter: it would revoke every app password of the realm. */
+    FILTER_REQUIRED(null, "filter_required", 400, null);
 
     /** The creation page's form fields a refusal can belong to. */
     public static final class Field {

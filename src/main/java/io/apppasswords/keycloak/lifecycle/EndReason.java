@@ -7,7 +7,11 @@ public enum EndReason {
     DELETED_BY_ADMIN("deleted by admin"),
     PASSWORD_CHANGED("password changed"),
     SECOND_FACTOR_REMOVED("second factor removed"),
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    /** Not used for the realm's {@code revokeUnusedDays}, ended by the clean-up. */
+    UNUSED("unused"),
+    /** Matched an admin's bulk revocation ({@code DELETE /admin/realms/{realm}/app-passwords?…}). */
+    REVOKED_IN_BULK("revoked in bulk by admin");
 
     private final String text;
 

@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowedRoles, boolean requireSecondFactor,
                                 int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
                                 List<String> allowedClients, boolean revokeOnPasswordChange,
-                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays) {
+                                boolean revokeOnSecondFactorRemoval, int expiredGraceDays,
+                                int revokeUnusedDays, int warnDaysBefore) {
 
     public static final String ALLOWED_GROUPS = "allowedGroups";
     public static final String ALLOWED_ROLES = "allowedRoles";
@@ -35,11 +36,14 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
     public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
     public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
+    public static final String REVOKE_UNUSED_DAYS = "revokeUnusedDays";
+    public static final String WARN_DAYS_BEFORE = "warnDaysBefore";
 
     /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
     public static final int DEFAULT_MAX_PER_USER = 40;
     public static final int LIMIT_MAX_PER_USER = 1000;
     public static final int DEFAULT_EXPIRED_GRACE_DAYS = 30;
+    public static final int DEFAULT_WARN_DAYS_BEFORE = 14;
     /** 100 years: anything longer is a typo, and keeps epoch-millisecond arithmetic far from overflow. */
     public static final int LIMIT_DAYS = 36500;
 
@@ -76,7 +80,9 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                 def, max, list(c, ALLOWED_CLIENTS),
                 bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
                 bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
-                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS));
+                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
+                integer(c, REVOKE_UNUSED_DAYS, 0, 0, LIMIT_DAYS),
+                integer(c, WARN_DAYS_BEFORE, DEFAULT_WARN_DAYS_BEFORE, 0, LIMIT_DAYS));
     }
 
     /**
@@ -89,6 +95,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         checkInteger(config, DEFAULT_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, REVOKE_UNUSED_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, WARN_DAYS_BEFORE, 0, LIMIT_DAYS, problems);
         for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
             String v = value(config, key);
             if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -209,6 +217,19 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     /** When the periodic clean-up removes an app password that expired at {@code expiresAt}. */
     public long removableAfter(long expiresAt) {
         return expiresAt + days(expiredGraceDays);
+    }
+
+    /**
+     * When an app password last used (or, never used, created) at {@code lastActivity} is revoked as unused;
+     * {@code null} when the policy revokes none.
+     */
+    public Long unusedRevocationAt(long lastActivity) {
+        return revokeUnusedDays == 0 ? null : lastActivity + days(revokeUnusedDays);
+    }
+
+    /** Whether the user is to be warned now of something happening at {@code dueAt}: within the warning period, not yet past. */
+    public boolean inWarningPeriod(long dueAt, long now) {
+        return warnDaysBefore > 0 && now < dueAt && now >= dueAt - days(warnDaysBefore);
     }
 
     static long days(int days) {
