@@ -346,7 +346,7 @@ class InventoryIT {
                 cell.append(c);
             }
         }
-        assertTrue(row.isEmpty() && cell.length() == 0, "ends with a line break");
+        assertTrue(row.isEmpty() && cell.length() == 0, "ends with a line break: " + text);
         return rows;
     }
 }
