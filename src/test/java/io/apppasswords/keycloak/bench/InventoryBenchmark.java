@@ -41,12 +41,12 @@ public final class InventoryBenchmark {
         int perUser = Integer.getInteger("bench.perUser", 5);
         int rounds = Integer.getInteger("bench.rounds", 5);
         Path out = Path.of(System.getProperty("bench.out", "target/bench/inventory.md"));
-        Path work = Files.createDirectories(Path.of("target/bench/inventory"));
+        Path work = Files.createDirectories(Path.of("target/bench/inventory").toAbsolutePath());
         StringBuilder report = new StringBuilder();
 
         try (Postgres db = Postgres.start(work.resolve("postgres.log"))) {
-            Path template = KeycloakNode.template(Path.of(System.getProperty("keycloak.home")),
-                    Path.of(System.getProperty("app-passwords.jar")), work.resolve("template"), work.resolve("build.log"));
+            Path template = KeycloakNode.template(Path.of(System.getProperty("keycloak.home")).toAbsolutePath(),
+                    Path.of(System.getProperty("app-passwords.jar")).toAbsolutePath(), work.resolve("template"), work.resolve("build.log"));
             try (KeycloakNode kc = new KeycloakNode("bench", template, work, db, true)) {
                 kc.start();
                 long now = System.currentTimeMillis();
