@@ -174,10 +174,8 @@ class NotificationIT {
     void theJobWarnsOnceBeforeAnAppPasswordExpiresInTheUsersLanguage() throws Exception {
         String en = Users.createWithAppPasswords("warn-exp-en", List.of(Users.imported("Phone, work", 100, 1.0, 5.0),
                 Users.imported("Later", 1, null, 30.0), Users.imported("Forever", 1, null, null)));
-        String de = Users.createWithAppPasswords("warn-exp-de", List.of(Users.imported("Handy", 100, null, 3.0)));
-        UserRepresentation german = Users.get(de).toRepresentation();
-        german.setAttributes(Map.of("locale", List.of("de")));
-        Users.get(de).update(german);
+        String de = Users.createWithAppPasswords("warn-exp-de", Map.of("locale", List.of("de")),
+                List.of(Users.imported("Handy", 100, null, 3.0)));
 
         MimeMessage mail = mailsTo(en + "@example.com", 1, 20_000).get(0);
         assertEquals("App password \"Phone, work\" expires soon", mail.getSubject());

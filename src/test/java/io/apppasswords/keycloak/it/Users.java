@@ -114,12 +114,19 @@ public final class Users {
      * import brings them: with creation and last-use times no test can wait for. Returns the username.
      */
     public static String createWithAppPasswords(String prefix, List<AppPasswordCredentialModel> appPasswords) {
+        return createWithAppPasswords(prefix, java.util.Map.of(), appPasswords);
+    }
+
+    /** As above, with user attributes (e.g. {@code locale}) set at creation, before the clean-up job can see it. */
+    public static String createWithAppPasswords(String prefix, java.util.Map<String, List<String>> attributes,
+                                                List<AppPasswordCredentialModel> appPasswords) {
         String username = prefix + "-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEmail(username + "@example.com");
         user.setEmailVerified(true);
         user.setEnabled(true);
+        user.setAttributes(attributes);
         user.setCredentials(appPasswords.stream().map(a -> {
             CredentialRepresentation c = new CredentialRepresentation();
             c.setType(AppPasswordCredentialModel.TYPE);
