@@ -30,6 +30,8 @@ public class AppPasswordCredentialData {
     private String lastUsedIp;
     private String lastUsedClient;
     private String lastUsedProtocol;
+    private Long warnedUnused;
+    private Long warnedExpiry;
 
     public AppPasswordCredentialData() {
     }
@@ -123,5 +125,23 @@ public class AppPasswordCredentialData {
 
     private static String iso(Long epochMillis) {
         return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** The last activity (last use, else creation) the user was last warned of an unused revocation for. */
+    public Long getWarnedUnused() {
+        return warnedUnused;
+    }
+
+    public void setWarnedUnused(Long warnedUnused) {
+        this.warnedUnused = warnedUnused;
+    }
+
+    /** The expiry the user was last warned of, so a warning goes once per expiry. */
+    public Long getWarnedExpiry() {
+        return warnedExpiry;
+    }
+
+    public void setWarnedExpiry(Long warnedExpiry) {
+        this.warnedExpiry = warnedExpiry;
     }
 }

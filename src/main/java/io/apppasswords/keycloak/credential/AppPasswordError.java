@@ -39,7 +39,10 @@ public enum AppPasswordError {
     // A login with an app password that has ended: the client gets the wrong-password answer, the event this code.
     APP_PASSWORD_DELETED(null, "app_password_deleted", 400, null),
     APP_PASSWORD_EXPIRED(null, "app_password_expired", 400, null),
-    APP_PASSWORD_REVOKED(null, "app_password_revoked", 400, null);
+    APP_PASSWORD_REVOKED(null, "app_password_revoked", 400, null),
+
+    /** A bulk revocation without any filter: it would revoke every app password of the realm. */
+    FILTER_REQUIRED(null, "filter_required", 400, null);
 
     /** The creation page's form fields a refusal can belong to. */
     public static final class Field {

@@ -14,7 +14,11 @@ public enum EndReason {
     SECOND_FACTOR_REMOVED("second factor removed", AppPasswordError.APP_PASSWORD_REVOKED),
     EXPIRED("expired", AppPasswordError.APP_PASSWORD_EXPIRED),
     /** Its row was removed by a way no event reported (e.g. straight in the database). */
-    DELETED("deleted", AppPasswordError.APP_PASSWORD_DELETED);
+    DELETED("deleted", AppPasswordError.APP_PASSWORD_DELETED),
+    /** Not used for the realm's {@code revokeUnusedDays}, ended by the clean-up. */
+    UNUSED("unused", AppPasswordError.APP_PASSWORD_REVOKED),
+    /** Matched an admin's bulk revocation ({@code DELETE /admin/realms/{realm}/app-passwords?…}). */
+    REVOKED_IN_BULK("revoked in bulk by admin", AppPasswordError.APP_PASSWORD_DELETED);
 
     private final String text;
     private final AppPasswordError refusal;

@@ -24,7 +24,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                                 int maxPerUser, int defaultLifetimeDays, int maxLifetimeDays,
                                 List<String> allowedClients, boolean revokeOnPasswordChange,
                                 boolean revokeOnSecondFactorRemoval, int expiredGraceDays,
-                                int endedRetentionDays, String passwordChangedAttribute) {
+                                int endedRetentionDays, String passwordChangedAttribute, int revokeUnusedDays,
+                                int warnDaysBefore) {
 
     public static final String ALLOWED_GROUPS = "allowedGroups";
     public static final String ALLOWED_ROLES = "allowedRoles";
@@ -39,6 +40,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final String ENDED_RETENTION_DAYS = "endedRetentionDays";
     /** The user attribute holding when a directory last changed the password; {@code null}: none. */
     public static final String PASSWORD_CHANGED_ATTRIBUTE = "passwordChangedAttribute";
+    public static final String REVOKE_UNUSED_DAYS = "revokeUnusedDays";
+    public static final String WARN_DAYS_BEFORE = "warnDaysBefore";
 
     /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
     public static final int DEFAULT_MAX_PER_USER = 40;
@@ -48,6 +51,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
     public static final int DEFAULT_ENDED_RETENTION_DAYS = 90;
     /** Ended app passwords remembered per user at most, newest first; bounds the rows every login compares. */
     public static final int MAX_REMEMBERED_PER_USER = 100;
+    public static final int DEFAULT_WARN_DAYS_BEFORE = 14;
     /** 100 years: anything longer is a typo, and keeps epoch-millisecond arithmetic far from overflow. */
     public static final int LIMIT_DAYS = 36500;
 
@@ -86,7 +90,9 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                 bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
                 integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
                 integer(c, ENDED_RETENTION_DAYS, DEFAULT_ENDED_RETENTION_DAYS, 0, LIMIT_DAYS),
-                value(c, PASSWORD_CHANGED_ATTRIBUTE));
+                value(c, PASSWORD_CHANGED_ATTRIBUTE),
+                integer(c, REVOKE_UNUSED_DAYS, 0, 0, LIMIT_DAYS),
+                integer(c, WARN_DAYS_BEFORE, DEFAULT_WARN_DAYS_BEFORE, 0, LIMIT_DAYS));
     }
 
     /**
@@ -100,6 +106,8 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, ENDED_RETENTION_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, REVOKE_UNUSED_DAYS, 0, LIMIT_DAYS, problems);
+        checkInteger(config, WARN_DAYS_BEFORE, 0, LIMIT_DAYS, problems);
         for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
             String v = value(config, key);
             if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -233,6 +241,19 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
      */
     public boolean remembers(Long endedAt, long now) {
         return remembersEnded() && (endedAt == null || now < endedAt + days(endedRetentionDays));
+    }
+
+    /**
+     * When an app password last used (or, never used, created) at {@code lastActivity} is revoked as unused;
+     * {@code null} when the policy revokes none.
+     */
+    public Long unusedRevocationAt(long lastActivity) {
+        return revokeUnusedDays == 0 ? null : lastActivity + days(revokeUnusedDays);
+    }
+
+    /** Whether the user is to be warned now of something happening at {@code dueAt}: within the warning period, not yet past. */
+    public boolean inWarningPeriod(long dueAt, long now) {
+        return warnDaysBefore > 0 && now < dueAt && now >= dueAt - days(warnDaysBefore);
     }
 
     static long days(int days) {

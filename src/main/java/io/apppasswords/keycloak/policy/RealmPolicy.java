@@ -134,6 +134,15 @@ public final class RealmPolicy {
                         + "(OpenLDAP: pwdChangedTime, Active Directory: pwdLastSet). With revocation on password "
                         + "change, older app passwords are then refused and deleted. Empty: not used.")
                 .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(AppPasswordPolicy.REVOKE_UNUSED_DAYS).label("Revoke when unused (days)")
+                .helpText("A periodic clean-up deletes app passwords not used (or, never used, created) for this "
+                        + "many days. 0: never. GitHub and Nextcloud use 365.")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("0").add()
+                .property().name(AppPasswordPolicy.WARN_DAYS_BEFORE).label("Warn before (days)")
+                .helpText("E-mail users this many days before an app password expires or is revoked as unused, "
+                        + "once per app password. 0: no warnings. Needs the realm's e-mail settings.")
+                .type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_WARN_DAYS_BEFORE)).add()
                 .build());
         return List.copyOf(properties);
     }

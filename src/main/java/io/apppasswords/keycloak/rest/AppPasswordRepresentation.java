@@ -33,8 +33,12 @@ public class AppPasswordRepresentation {
     public String password;
 
     public static AppPasswordRepresentation of(AppPasswordCredentialModel credential) {
+        return fill(new AppPasswordRepresentation(), credential);
+    }
+
+    /** Sets this class's fields of {@code rep} (a subclass adds its own) from {@code credential}. */
+    static <T extends AppPasswordRepresentation> T fill(T rep, AppPasswordCredentialModel credential) {
         AppPasswordCredentialData data = credential.getData();
-        AppPasswordRepresentation rep = new AppPasswordRepresentation();
         rep.id = credential.getId();
         rep.name = credential.getUserLabel();
         rep.createdAt = iso(credential.getCreatedDate());
@@ -49,7 +53,7 @@ public class AppPasswordRepresentation {
         return rep;
     }
 
-    private static String iso(Long epochMillis) {
+    static String iso(Long epochMillis) {
         return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 }

@@ -30,7 +30,7 @@ class AdminApiIT {
     }
 
     /** A user of realm demo holding the given realm-management roles, and a token of the demo admin-cli. */
-    private static String realmAdminToken(String... realmManagementRoles) {
+    static String realmAdminToken(String... realmManagementRoles) {
         String username = Users.create("admin");
         var users = Users.realm().users();
         if (realmManagementRoles.length > 0) {

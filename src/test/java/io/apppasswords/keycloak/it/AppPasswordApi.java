@@ -31,7 +31,7 @@ public final class AppPasswordApi {
                                  Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader); // replaces the default Accept when a test gives its own
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

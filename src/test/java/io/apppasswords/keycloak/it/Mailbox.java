@@ -8,7 +8,9 @@ import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import org.keycloak.representations.idm.RealmRepresentation;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -63,6 +65,27 @@ final class Mailbox implements AutoCloseable {
     /** Every message received so far. */
     MimeMessage[] received() {
         return smtp.getReceivedMessages();
+    }
+
+    /** The messages to {@code address}, once there are at least {@code atLeast} or {@code millis} have passed. */
+    List<MimeMessage> to(String address, int atLeast, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (true) {
+            List<MimeMessage> received = new ArrayList<>();
+            for (MimeMessage m : smtp.getReceivedMessages()) {
+                try {
+                    if (address.equals(m.getAllRecipients()[0].toString())) {
+                        received.add(m);
+                    }
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (received.size() >= atLeast || System.currentTimeMillis() > end) {
+                return received;
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Waits until at least {@code count} messages arrived (or 15 s passed); true if they did. */

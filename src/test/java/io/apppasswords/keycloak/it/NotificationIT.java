@@ -189,24 +189,106 @@ class NotificationIT {
     @Test
     void aMailThatCannotBeSentNeverFailsTheCreation() throws Exception {
         mailbox.pointRealmAt(Local.freePort()); // nothing listens there
+        String username = Users.create("mail-down");
         try {
-            String username = Users.create("mail-down");
             HttpReply created = AppPasswordApi.create(Users.accountToken(username, Users.PASSWORD), "Phone");
             assertEquals(201, created.status(), created.toString());
             assertEquals(1, Users.appPasswords(username).size());
         } finally {
             mailbox.pointRealmHere();
         }
-        assertEquals(0, mailbox.received().length);
+        assertEquals(0, mailbox.to(username + "@example.com", 1, 0).size());
+    }
+
+    /** Issue 14: the clean-up job warns before an app password expires, once, in the user's language. */
+    @Test
+    void theJobWarnsOnceBeforeAnAppPasswordExpiresInTheUsersLanguage() throws Exception {
+        String en = Users.createWithAppPasswords("warn-exp-en", List.of(Users.imported("Phone, work", 100, 1.0, 5.0),
+                Users.imported("Later", 1, null, 30.0), Users.imported("Forever", 1, null, null)));
+        String de = Users.createWithAppPasswords("warn-exp-de", Map.of("locale", List.of("de")),
+                List.of(Users.imported("Handy", 100, null, 3.0)));
+
+        MimeMessage mail = mailbox.to(en + "@example.com", 1, 20_000).get(0);
+        assertEquals("App password \"Phone, work\" expires soon", mail.getSubject());
+        String text = Mailbox.part(mail, "text/plain");
+        assertTrue(text.contains("expires on " + longDate(5, Locale.ENGLISH)), text);
+        assertTrue(text.contains("Name: Phone, work"), text);
+        assertTrue(text.contains("create a new app password"), text);
+        assertTrue(Mailbox.part(mail, "text/html").contains("Phone, work"));
+
+        MimeMessage deutsch = mailbox.to(de + "@example.com", 1, 20_000).get(0);
+        assertEquals("App-Passwort \"Handy\" läuft bald ab", deutsch.getSubject());
+        assertTrue(Mailbox.part(deutsch, "text/plain").contains("läuft am " + longDate(3, Locale.GERMAN)),
+                Mailbox.part(deutsch, "text/plain"));
+
+        Thread.sleep(7_000); // three more runs of the job (every 2 s in tests)
+        assertEquals(1, mailbox.to(en + "@example.com", 2, 0).size(), "once, not on every run; none for the later or endless one");
+        assertEquals(1, mailbox.to(de + "@example.com", 2, 0).size());
+        assertEquals(3, Users.appPasswords(en).size(), "nothing ended");
+    }
+
+    /**
+     * Issue 14: with {@code revokeUnusedDays}, the job revokes app passwords unused that long (a REMOVE_CREDENTIAL
+     * with reason {@code unused}) and warns, once, of those that will be within {@code warnDaysBefore}.
+     */
+    @Test
+    void theJobRevokesUnusedAppPasswordsAndWarnsBeforehand() throws Exception {
+        String username = Users.createWithAppPasswords("unused", List.of(
+                Users.imported("Idle", 100, 20.0, null),
+                Users.imported("Gone", 100, 40.0, null),
+                Users.imported("Busy", 100, 1.0, null),
+                Users.imported("Never", 25, null, null),
+                Users.imported("New", 2, null, null)));
+        String address = username + "@example.com";
+        Policy.demoWith(Map.of("revokeUnusedDays", "30", "warnDaysBefore", "14"));
+        try {
+            long end = System.currentTimeMillis() + 20_000;
+            while (Users.appPasswords(username).size() == 5 && System.currentTimeMillis() < end) {
+                Thread.sleep(200);
+            }
+            assertEquals(Set.of("Idle", "Busy", "Never", "New"), Set.copyOf(Users.appPasswords(username).stream()
+                    .map(c -> c.getUserLabel()).toList()), "only the one unused for 40 days is gone");
+            var removed = Users.realm().getEvents(List.of("REMOVE_CREDENTIAL"), null, Users.id(username), null, null,
+                    null, 0, 10);
+            assertEquals(1, removed.size(), String.valueOf(removed));
+            assertEquals("unused", removed.get(0).getDetails().get("reason"));
+            assertEquals("Gone", removed.get(0).getDetails().get("app_password_name"));
+
+            List<MimeMessage> warnings = mailbox.to(address, 2, 20_000);
+            assertEquals(Set.of("Unused app password \"Idle\" will be deleted", "Unused app password \"Never\" will be deleted"),
+                    Set.of(warnings.get(0).getSubject(), warnings.get(1).getSubject()));
+            for (MimeMessage warning : warnings) {
+                String text = Mailbox.part(warning, "text/plain");
+                boolean idle = warning.getSubject().contains("Idle");
+                String since = longDate(idle ? -20 : -25, Locale.ENGLISH);
+                String deleted = longDate(idle ? 10 : 5, Locale.ENGLISH);
+                assertTrue(text.contains(idle ? "has not been used since " + since : "has never been used since it was created on " + since), text);
+                assertTrue(text.contains("It will be deleted on " + deleted), text);
+                assertTrue(text.contains("let that app sign in once"), text);
+            }
+            Thread.sleep(7_000);
+            assertEquals(2, mailbox.to(address, 3, 0).size(), "once per app password");
+            assertEquals(4, Users.appPasswords(username).size());
+        } finally {
+            Policy.reset();
+        }
+    }
+
+    /** The date {@code days} from today (UTC) as the mails write it: the long localized date. */
+    private static String longDate(int days, Locale locale) {
+        return DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
+                .format(LocalDate.now(ZoneOffset.UTC).plusDays(days));
     }
 
     // ------------------------------------------------------------------------------------------ helpers
 
+    /**
+     * The one mail to {@code to}. Counted per recipient: the clean-up job may meanwhile warn other tests'
+     * users of their expiring app passwords.
+     */
     private static MimeMessage onlyMail(String to) throws Exception {
-        assertTrue(mailbox.await(1), "a mail within 15 s");
-        MimeMessage[] received = mailbox.received();
-        assertEquals(1, received.length, "exactly one mail");
-        assertEquals(to, received[0].getAllRecipients()[0].toString());
-        return received[0];
+        List<MimeMessage> received = mailbox.to(to, 1, 15_000);
+        assertEquals(1, received.size(), "exactly one mail");
+        return received.get(0);
     }
 }

@@ -1,5 +1,7 @@
 package io.apppasswords.keycloak.it;
 
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordSecret;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.CredentialRepresentation;
@@ -121,5 +123,56 @@ public final class Users {
     public static String appPasswordId(String username, String name) {
         return appPasswords(username).stream().filter(c -> name.equals(c.getUserLabel()))
                 .findFirst().orElseThrow().getId();
+    }
+
+    /**
+     * A new user without a password holding the given app passwords, imported through the admin API as a realm
+     * import brings them: with creation and last-use times no test can wait for. Returns the username.
+     */
+    public static String createWithAppPasswords(String prefix, List<AppPasswordCredentialModel> appPasswords) {
+        return createWithAppPasswords(prefix, java.util.Map.of(), appPasswords);
+    }
+
+    /** As above, with user attributes (e.g. {@code locale}) set at creation, before the clean-up job can see it. */
+    public static String createWithAppPasswords(String prefix, java.util.Map<String, List<String>> attributes,
+                                                List<AppPasswordCredentialModel> appPasswords) {
+        String username = prefix + "-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(username + "@example.com");
+        user.setEmailVerified(true);
+        user.setEnabled(true);
+        user.setAttributes(attributes);
+        user.setCredentials(appPasswords.stream().map(a -> {
+            CredentialRepresentation c = new CredentialRepresentation();
+            c.setType(AppPasswordCredentialModel.TYPE);
+            c.setUserLabel(a.getUserLabel());
+            c.setCreatedDate(a.getCreatedDate());
+            c.setCredentialData(a.getCredentialData());
+            c.setSecretData(a.getSecretData());
+            return c;
+        }).toList());
+        try (var response = realm().users().create(user)) {
+            assertEquals(201, response.getStatus(), "create user " + username);
+        }
+        return username;
+    }
+
+    /** An app password to import: created {@code createdDaysAgo}, last used {@code usedDaysAgo} (null: never), expiring in {@code expiresInDays} (null: never). */
+    public static AppPasswordCredentialModel imported(String name, double createdDaysAgo, Double usedDaysAgo, Double expiresInDays) {
+        long now = System.currentTimeMillis();
+        AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, AppPasswordSecret.generate(),
+                now - days(createdDaysAgo), expiresInDays == null ? null : now + days(expiresInDays), null, null);
+        if (usedDaysAgo != null) {
+            model.getData().setLastUsedAt(now - days(usedDaysAgo));
+            model.getData().setLastUsedIp("192.0.2.7");
+            model.getData().setLastUsedClient("mail-server");
+            model.writeData();
+        }
+        return model;
+    }
+
+    private static long days(double days) {
+        return (long) (days * 86_400_000L);
     }
 }

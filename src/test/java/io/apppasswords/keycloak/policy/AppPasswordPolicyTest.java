@@ -191,4 +191,32 @@ class AppPasswordPolicyTest {
         assertNull(AppPasswordPolicy.parse(Map.of("passwordChangedAttribute", "  ")).passwordChangedAttribute());
         assertTrue(AppPasswordPolicy.problems(Map.of("passwordChangedAttribute", "pwdLastSet")).isEmpty());
     }
+
+    @Test
+    void unusedRevocationIsOffByDefaultAndCountsFromTheLastActivity() {
+        assertNull(AppPasswordPolicy.defaults().unusedRevocationAt(NOW));
+        assertEquals(0, AppPasswordPolicy.defaults().revokeUnusedDays());
+        assertEquals(NOW + 365 * DAY, AppPasswordPolicy.parse(Map.of("revokeUnusedDays", "365")).unusedRevocationAt(NOW));
+        assertEquals(0, AppPasswordPolicy.parse(Map.of("revokeUnusedDays", "-5")).revokeUnusedDays(), "bad value: default");
+        List<PolicyProblem> range = AppPasswordPolicy.problems(Map.of("revokeUnusedDays", "-5"));
+        assertEquals(1, range.size());
+        assertEquals("revokeUnusedDays", range.get(0).key());
+        assertEquals(PolicyProblem.OUT_OF_RANGE, range.get(0).messageKey());
+        List<PolicyProblem> word = AppPasswordPolicy.problems(Map.of("warnDaysBefore", "two weeks"));
+        assertEquals(List.of("warnDaysBefore"), word.stream().map(PolicyProblem::key).toList());
+        assertEquals(PolicyProblem.NOT_A_NUMBER, word.get(0).messageKey());
+    }
+
+    @Test
+    void warningsFallInTheDaysBeforeTheDueTimeOnly() {
+        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        assertEquals(14, p.warnDaysBefore());
+        long due = NOW + 10 * DAY;
+        assertTrue(p.inWarningPeriod(due, NOW));
+        assertTrue(p.inWarningPeriod(NOW + 14 * DAY, NOW), "exactly 14 days ahead");
+        assertFalse(p.inWarningPeriod(NOW + 14 * DAY + 1, NOW), "too early");
+        assertFalse(p.inWarningPeriod(NOW, NOW), "due now: too late to warn");
+        assertFalse(p.inWarningPeriod(NOW - DAY, NOW));
+        assertFalse(AppPasswordPolicy.parse(Map.of("warnDaysBefore", "0")).inWarningPeriod(due, NOW), "0: no warnings");
+    }
 }

@@ -1,0 +1,143 @@
+package io.apppasswords.keycloak.lifecycle;
+
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import jakarta.persistence.TypedQuery;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every app password of a realm, sorted by user name, then name, then id, filtered in the database.
+ *
+ * <p>Last use and expiry live inside the JSON {@code credentialData} column, which Keycloak's schema does not
+ * index and this extension cannot change. The filters read them with the portable JPQL functions
+ * {@code LOCATE} and {@code SUBSTRING}: Keycloak writes the JSON compactly ({@code "lastUsedAt":1718000000000}),
+ * and epoch milliseconds have 13 digits from 2001 to 2286, so comparing the 13 characters after the key as
+ * text compares the times. The filter is exact, so paging and bulk revocation see the same rows.
+ *
+ * <p>Rows are scalars: the secret column is never read.
+ */
+public final class AppPasswordInventory {
+
+    /** One app password with its user; {@link #credential()} carries no secret. */
+    public record Row(String id, String userId, String username, String name, Long createdDate,
+                      String credentialData) {
+
+        public AppPasswordCredentialModel credential() {
+            CredentialModel model = new CredentialModel();
+            model.setId(id);
+            model.setType(AppPasswordCredentialModel.TYPE);
+            model.setUserLabel(name);
+            model.setCreatedDate(createdDate);
+            model.setCredentialData(credentialData);
+            return AppPasswordCredentialModel.from(model);
+        }
+    }
+
+    private static final String LAST_USED = "\"lastUsedAt\":";
+    private static final String EXPIRES = "\"expiresAt\":";
+    private static final int MILLIS_DIGITS = 13;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AppPasswordInventory(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** Rows {@code first} to {@code first + max - 1} of the sorted, filtered inventory. */
+    public List<Row> page(InventoryFilter filter, long now, int first, int max) {
+        return query(filter, now, null).setFirstResult(first).setMaxResults(max).getResultList().stream()
+                .map(AppPasswordInventory::row).toList();
+    }
+
+    /**
+     * Up to {@code max} rows after {@code after} (from the start if {@code null}): keyset paging, so walking
+     * the whole inventory costs the same per page at the end as at the start, and rows deleted behind the
+     * walk (a bulk revocation) shift nothing.
+     */
+    public List<Row> after(InventoryFilter filter, long now, Row after, int max) {
+        return query(filter, now, after).setMaxResults(max).getResultList().stream()
+                .map(AppPasswordInventory::row).toList();
+    }
+
+    private TypedQuery<Object[]> query(InventoryFilter f, long now, Row after) {
+        StringBuilder jpql = new StringBuilder("select c.id, u.id, u.username, c.userLabel, c.createdDate, c.credentialData"
+                + " from CredentialEntity c join c.user u where u.realmId = :realm and c.type = :type");
+        List<Object[]> parameters = new ArrayList<>();
+        parameters.add(new Object[]{"realm", realm.getId()});
+        parameters.add(new Object[]{"type", AppPasswordCredentialModel.TYPE});
+        if (f.search() != null) {
+            jpql.append(" and (lower(u.username) like :search escape '!' or lower(u.email) like :search escape '!'"
+                    + " or lower(c.userLabel) like :search escape '!')");
+            parameters.add(new Object[]{"search", "%" + likeEscaped(f.search().toLowerCase(Locale.ROOT)) + "%"});
+        }
+        if (f.neverUsed()) {
+            jpql.append(" and ").append(absent(LAST_USED));
+        }
+        if (f.unusedDays() != null) {
+            long cutoff = now - Duration.ofDays(f.unusedDays()).toMillis();
+            jpql.append(" and ((").append(absent(LAST_USED)).append(" and c.createdDate < :unusedCutoff) or (")
+                    .append(present(LAST_USED)).append(" and ").append(value(LAST_USED)).append(" < :unusedCutoffText))");
+            parameters.add(new Object[]{"unusedCutoff", cutoff});
+            parameters.add(new Object[]{"unusedCutoffText", millis(cutoff)});
+        }
+        if (f.expiringDays() != null) {
+            jpql.append(" and ").append(present(EXPIRES)).append(" and ").append(value(EXPIRES)).append(" > :nowText and ")
+                    .append(value(EXPIRES)).append(" <= :expiringUntilText");
+            parameters.add(new Object[]{"expiringUntilText", millis(now + Duration.ofDays(f.expiringDays()).toMillis())});
+        }
+        if (f.expired()) {
+            jpql.append(" and ").append(present(EXPIRES)).append(" and ").append(value(EXPIRES)).append(" <= :nowText");
+        }
+        if (f.expiringDays() != null || f.expired()) {
+            parameters.add(new Object[]{"nowText", millis(now)});
+        }
+        if (after != null) {
+            // Written out rather than as a row value: JPQL has none, and the user name test alone lets the
+            // database start the walk in the (realm, user name) index.
+            jpql.append(" and u.username >= :afterUser and (u.username > :afterUser or c.userLabel > :afterName"
+                    + " or (c.userLabel = :afterName and c.id > :afterId))");
+            parameters.add(new Object[]{"afterUser", after.username()});
+            parameters.add(new Object[]{"afterName", after.name()});
+            parameters.add(new Object[]{"afterId", after.id()});
+        }
+        jpql.append(" order by u.username, c.userLabel, c.id");
+        TypedQuery<Object[]> query = KeycloakJpa.entityManager(session).createQuery(jpql.toString(), Object[].class);
+        parameters.forEach(p -> query.setParameter((String) p[0], p[1]));
+        return query;
+    }
+
+    private static String absent(String key) {
+        return "locate('" + key + "', c.credentialData) = 0";
+    }
+
+    private static String present(String key) {
+        return "locate('" + key + "', c.credentialData) > 0";
+    }
+
+    private static String value(String key) {
+        return "substring(c.credentialData, locate('" + key + "', c.credentialData) + " + key.length() + ", "
+                + MILLIS_DIGITS + ")";
+    }
+
+    /** A time as the 13 digits it has in the JSON; clamped so that text order stays time order. */
+    static String millis(long epochMillis) {
+        long clamped = Math.max(0, Math.min(epochMillis, 9_999_999_999_999L));
+        return String.format(Locale.ROOT, "%013d", clamped);
+    }
+
+    private static String likeEscaped(String s) {
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static Row row(Object[] r) {
+        return new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3], (Long) r[4], (String) r[5]);
+    }
+}

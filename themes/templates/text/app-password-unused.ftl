@@ -1,0 +1,7 @@
+<#ftl output_format="plainText">
+${msg(appPasswordNeverUsed?then("appPasswordUnusedEmailIntroNeverUsed", "appPasswordUnusedEmailIntro"), appPasswordLastActivity, appPasswordRevokedAt)}
+
+${msg("appPasswordName")}: ${appPasswordName}
+${msg("appPasswordEmailCreatedAt")}: ${appPasswordCreatedAt}
+
+${msg("appPasswordUnusedEmailWhatToDo")}
