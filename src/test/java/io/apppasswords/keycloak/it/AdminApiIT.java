@@ -29,21 +29,6 @@ class AdminApiIT {
         KeycloakServer.get();
     }
 
-    /** A user of realm demo holding the given realm-management roles, and a token of the demo admin-cli. */
-    static String realmAdminToken(String... realmManagementRoles) {
-        String username = Users.create("admin");
-        var users = Users.realm().users();
-        if (realmManagementRoles.length > 0) {
-            var rm = Users.realm().clients().findByClientId("realm-management").get(0);
-            List<RoleRepresentation> roles = java.util.Arrays.stream(realmManagementRoles)
-                    .map(r -> Users.realm().clients().get(rm.getId()).roles().get(r).toRepresentation()).toList();
-            users.get(Users.id(username)).roles().clientLevel(rm.getId()).add(roles);
-        }
-        HttpReply r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
-        assertTrue(r.ok(), r.toString());
-        return r.accessToken();
-    }
-
     @Test
     void listsAUsersAppPasswordsWithoutSecrets() {
         String username = Users.create("admin-list");
@@ -107,12 +92,12 @@ class AdminApiIT {
         Users.createAppPassword(username, "Phone");
         String phoneId = Users.appPasswordId(username, "Phone");
 
-        String viewer = realmAdminToken("view-users");
+        String viewer = Fixtures.realmAdminToken("view-users");
         assertEquals(200, AppPasswordApi.adminList(viewer, userId).status());
         assertEquals(403, AppPasswordApi.adminDelete(viewer, userId, phoneId).status());
         assertEquals(403, AppPasswordApi.adminDeleteAll(viewer, userId).status());
 
-        String nobody = realmAdminToken();
+        String nobody = Fixtures.realmAdminToken();
         assertEquals(403, AppPasswordApi.adminList(nobody, userId).status());
         assertEquals(403, AppPasswordApi.adminDelete(nobody, userId, phoneId).status());
         assertEquals(403, AppPasswordApi.adminDeleteAll(nobody, userId).status());
@@ -125,7 +110,7 @@ class AdminApiIT {
         assertEquals(401, AppPasswordApi.adminList(null, userId).status());
         assertEquals(1, Users.appPasswords(username).size(), "nothing was revoked so far");
 
-        String manager = realmAdminToken("manage-users");
+        String manager = Fixtures.realmAdminToken("manage-users");
         assertEquals(204, AppPasswordApi.adminDelete(manager, userId, phoneId).status());
         assertEquals(0, Users.appPasswords(username).size());
     }

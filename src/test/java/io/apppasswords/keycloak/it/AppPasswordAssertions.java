@@ -85,4 +85,12 @@ final class AppPasswordAssertions {
             Thread.sleep(100);
         }
     }
+
+    /** The median of measured times. */
+    static double median(List<Double> values) {
+        List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
 }

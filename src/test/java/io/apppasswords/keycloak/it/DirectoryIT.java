@@ -13,6 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.apppasswords.keycloak.it.DirectoryRealm.DIRECTORY_PASSWORD;
+import static io.apppasswords.keycloak.it.DirectoryRealm.OTP_LABEL;
+import static io.apppasswords.keycloak.it.DirectoryRealm.accountToken;
+import static io.apppasswords.keycloak.it.DirectoryRealm.appPasswords;
+import static io.apppasswords.keycloak.it.DirectoryRealm.assertRefused;
+import static io.apppasswords.keycloak.it.DirectoryRealm.configureTotp;
+import static io.apppasswords.keycloak.it.DirectoryRealm.create;
+import static io.apppasswords.keycloak.it.DirectoryRealm.mail;
+import static io.apppasswords.keycloak.it.DirectoryRealm.newDirectoryUser;
+import static io.apppasswords.keycloak.it.DirectoryRealm.selfUrl;
+import static io.apppasswords.keycloak.it.DirectoryRealm.user;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,76 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DirectoryIT {
 
-    static final String MAIL = DemoRealm.MAIL;
-    static final String MAIL_SECRET = DemoRealm.MAIL_SECRET;
-    static final String MIXED = DemoRealm.MIXED;
-    static final String MIXED_SECRET = DemoRealm.MIXED_SECRET;
-    static final String DIRECTORY_PASSWORD = "directory-password-1";
-    static final String OTP_LABEL = "Phone";
-
     @BeforeAll
     static void start() {
         KeycloakServer.get();
         Slapd.get();
-    }
-
-    static String newDirectoryUser(String prefix) {
-        String uid = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Slapd.get().addUser(uid, DIRECTORY_PASSWORD);
-        return uid;
-    }
-
-    static String selfUrl(DirectoryRealm realm) {
-        return realm.url() + "/app-passwords";
-    }
-
-    static HttpReply create(DirectoryRealm realm, String bearer, String name) {
-        HttpReply reply = AppPasswordApi.send("POST", selfUrl(realm), bearer, "application/json",
-                Json.write(Map.of("name", name)));
-        if (reply.status() == 201) {
-            AppPasswordApi.ISSUED.add(reply.json().path("password").asText());
-        }
-        return reply;
-    }
-
-    static String accountToken(DirectoryRealm realm, String user, String password, Totp totp) {
-        HttpReply r = realm.tokens().passwordGrant("demo-cli", null, user, password, totp == null ? null : totp.fresh());
-        assertTrue(r.ok(), r.toString());
-        return r.accessToken();
-    }
-
-    static HttpReply mail(DirectoryRealm realm, String user, String password) {
-        return realm.tokens().passwordGrant(MAIL, MAIL_SECRET, user, password);
-    }
-
-    static void assertRefused(HttpReply r) {
-        assertEquals(400, r.status(), r.toString());
-        assertEquals("invalid_grant", r.error(), r.toString());
-    }
-
-    static UserResource user(DirectoryRealm realm, String username) {
-        var found = realm.admin().users().searchByUsername(username, true);
-        assertEquals(1, found.size(), username);
-        return realm.admin().users().get(found.get(0).getId());
-    }
-
-    static List<CredentialRepresentation> appPasswords(DirectoryRealm realm, String username) {
-        return user(realm, username).credentials().stream().filter(c -> "app-password".equals(c.getType())).toList();
-    }
-
-    /** Sets up TOTP on Keycloak's own page (kc_action CONFIGURE_TOTP) as the user would with an app. */
-    static Totp configureTotp(DirectoryRealm realm, String uid) {
-        Browser browser = new Browser(KeycloakServer.get().baseUrl());
-        Browser.Page login = browser.authorize(realm.name(), "account-console", realm.url() + "/account/",
-                "CONFIGURE_TOTP", Map.of());
-        Browser.Page setup = browser.login(login, uid, DIRECTORY_PASSWORD, null);
-        assertTrue(setup.hasForm("kc-totp-settings-form"), setup.describe());
-        Browser.Form form = setup.form("kc-totp-settings-form");
-        String secret = form.element().selectFirst("input[name=totpSecret]").val();
-        Totp totp = new Totp(secret, 6, 30, "HmacSHA1");
-        Browser.Page done = form.set("totp", totp.fresh()).set("userLabel", OTP_LABEL).submit();
-        assertTrue(done.redirected(), done.describe());
-        return totp;
     }
 
     @ParameterizedTest

@@ -63,7 +63,7 @@ class DirectoryLoginFiguresIT {
         }
 
         Map<String, Double> median = new LinkedHashMap<>();
-        ms.forEach((k, v) -> median.put(k, UserEnumerationIT.median(v)));
+        ms.forEach((k, v) -> median.put(k, AppPasswordAssertions.median(v)));
         StringBuilder out = new StringBuilder(String.format("[DirectoryLoginFiguresIT] %d sequential logins per scenario, round-robin%n", logins));
         median.forEach((k, v) -> out.append(String.format("  %-20s median %7.2f ms%n", k, v)));
         out.append(String.format("  app-password login, directory / local:  import on %.2f, import off %.2f%n",
@@ -79,14 +79,14 @@ class DirectoryLoginFiguresIT {
     }
 
     private static String[] directoryUser(DirectoryRealm realm) {
-        String uid = DirectoryIT.newDirectoryUser("figures");
-        String bearer = DirectoryIT.accountToken(realm, uid, DirectoryIT.DIRECTORY_PASSWORD, null);
-        HttpReply created = DirectoryIT.create(realm, bearer, "Mail");
+        String uid = DirectoryRealm.newDirectoryUser("figures");
+        String bearer = DirectoryRealm.accountToken(realm, uid, DirectoryRealm.DIRECTORY_PASSWORD, null);
+        HttpReply created = DirectoryRealm.create(realm, bearer, "Mail");
         assertEquals(201, created.status(), created.toString());
         return new String[] {uid, created.json().path("password").asText()};
     }
 
     private static HttpReply mail(TokenClient client, String user, String password) {
-        return client.passwordGrant(DirectoryIT.MAIL, DirectoryIT.MAIL_SECRET, user, password);
+        return client.passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, user, password);
     }
 }

@@ -1,5 +1,19 @@
 package io.apppasswords.keycloak.it;
 
+import io.apppasswords.keycloak.it.DirectoryRealm.Mode;
+import jakarta.ws.rs.ClientErrorException;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import java.util.List;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
@@ -180,5 +194,70 @@ public final class DirectoryRealm {
             String path = response.getLocation().getPath();
             return path.substring(path.lastIndexOf('/') + 1);
         }
+    }
+
+    // ------------------------------------------------------------------ helpers for tests in these realms
+
+    static final String DIRECTORY_PASSWORD = "directory-password-1";
+    static final String OTP_LABEL = "Phone";
+
+
+    static String newDirectoryUser(String prefix) {
+        String uid = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Slapd.get().addUser(uid, DIRECTORY_PASSWORD);
+        return uid;
+    }
+
+    static String selfUrl(DirectoryRealm realm) {
+        return realm.url() + "/app-passwords";
+    }
+
+    static HttpReply create(DirectoryRealm realm, String bearer, String name) {
+        HttpReply reply = AppPasswordApi.send("POST", selfUrl(realm), bearer, "application/json",
+                Json.write(Map.of("name", name)));
+        if (reply.status() == 201) {
+            AppPasswordApi.ISSUED.add(reply.json().path("password").asText());
+        }
+        return reply;
+    }
+
+    static String accountToken(DirectoryRealm realm, String user, String password, Totp totp) {
+        HttpReply r = realm.tokens().passwordGrant("demo-cli", null, user, password, totp == null ? null : totp.fresh());
+        assertTrue(r.ok(), r.toString());
+        return r.accessToken();
+    }
+
+    static HttpReply mail(DirectoryRealm realm, String user, String password) {
+        return realm.tokens().passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, user, password);
+    }
+
+    static void assertRefused(HttpReply r) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_grant", r.error(), r.toString());
+    }
+
+    static UserResource user(DirectoryRealm realm, String username) {
+        var found = realm.admin().users().searchByUsername(username, true);
+        assertEquals(1, found.size(), username);
+        return realm.admin().users().get(found.get(0).getId());
+    }
+
+    static List<CredentialRepresentation> appPasswords(DirectoryRealm realm, String username) {
+        return user(realm, username).credentials().stream().filter(c -> "app-password".equals(c.getType())).toList();
+    }
+
+    /** Sets up TOTP on Keycloak's own page (kc_action CONFIGURE_TOTP) as the user would with an app. */
+    static Totp configureTotp(DirectoryRealm realm, String uid) {
+        Browser browser = new Browser(KeycloakServer.get().baseUrl());
+        Browser.Page login = browser.authorize(realm.name(), "account-console", realm.url() + "/account/",
+                "CONFIGURE_TOTP", Map.of());
+        Browser.Page setup = browser.login(login, uid, DIRECTORY_PASSWORD, null);
+        assertTrue(setup.hasForm("kc-totp-settings-form"), setup.describe());
+        Browser.Form form = setup.form("kc-totp-settings-form");
+        String secret = form.element().selectFirst("input[name=totpSecret]").val();
+        Totp totp = new Totp(secret, 6, 30, "HmacSHA1");
+        Browser.Page done = form.set("totp", totp.fresh()).set("userLabel", OTP_LABEL).submit();
+        assertTrue(done.redirected(), done.describe());
+        return totp;
     }
 }

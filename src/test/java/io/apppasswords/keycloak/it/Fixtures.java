@@ -159,4 +159,19 @@ final class Fixtures {
         realm.setPermanentLockout(false);
         return realm;
     }
+
+    /** A user of realm demo holding the given realm-management roles, and a token of the demo admin-cli. */
+    static String realmAdminToken(String... realmManagementRoles) {
+        String username = Users.create("admin");
+        var users = Users.realm().users();
+        if (realmManagementRoles.length > 0) {
+            var rm = Users.realm().clients().findByClientId("realm-management").get(0);
+            List<RoleRepresentation> roles = java.util.Arrays.stream(realmManagementRoles)
+                    .map(r -> Users.realm().clients().get(rm.getId()).roles().get(r).toRepresentation()).toList();
+            users.get(Users.id(username)).roles().clientLevel(rm.getId()).add(roles);
+        }
+        HttpReply r = TokenClient.demo().passwordGrant("admin-cli", null, username, Users.PASSWORD);
+        assertTrue(r.ok(), r.toString());
+        return r.accessToken();
+    }
 }

@@ -177,11 +177,11 @@ class InventoryIT {
         Users.createWithAppPasswords(p, List.of(imported("Old", 400, null, null)));
         String query = "?search=" + p;
 
-        String viewer = AdminApiIT.realmAdminToken("view-users");
+        String viewer = Fixtures.realmAdminToken("view-users");
         assertEquals(200, send("GET", query, viewer).status());
         assertEquals(403, send("DELETE", query, viewer).status());
 
-        String nobody = AdminApiIT.realmAdminToken();
+        String nobody = Fixtures.realmAdminToken();
         assertEquals(403, send("GET", query, nobody).status());
         assertEquals(403, send("DELETE", query, nobody).status());
 
@@ -198,7 +198,7 @@ class InventoryIT {
         assertTrue(otherDelete == 401 || otherDelete == 403, "another realm's admin: " + otherDelete);
         assertEquals(1, list("search=" + p).size(), "nothing was revoked so far");
 
-        String manager = AdminApiIT.realmAdminToken("manage-users");
+        String manager = Fixtures.realmAdminToken("manage-users");
         HttpReply revoked = send("DELETE", query, manager);
         assertEquals(200, revoked.status(), revoked.toString());
         assertEquals(1, revoked.json().path("revoked").asInt());

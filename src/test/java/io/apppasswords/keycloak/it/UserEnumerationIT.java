@@ -3,7 +3,6 @@ package io.apppasswords.keycloak.it;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,19 +58,12 @@ class UserEnumerationIT {
         }
         assertEquals(knownBody, unknownBody);
         assertEquals(knownBody, endedBody);
-        double gap = Math.abs(median(knownMs) - median(unknownMs));
-        double endedGap = Math.max(Math.abs(median(endedMs) - median(knownMs)), Math.abs(median(endedMs) - median(unknownMs)));
+        double gap = Math.abs(AppPasswordAssertions.median(knownMs) - AppPasswordAssertions.median(unknownMs));
+        double endedGap = Math.max(Math.abs(AppPasswordAssertions.median(endedMs) - AppPasswordAssertions.median(knownMs)), Math.abs(AppPasswordAssertions.median(endedMs) - AppPasswordAssertions.median(unknownMs)));
         System.out.printf("user enumeration timing: median known-user miss %.2f ms, unknown user %.2f ms, ended app password "
                         + "%.2f ms, gaps %.2f / %.2f ms (%d rounds)%n",
-                median(knownMs), median(unknownMs), median(endedMs), gap, endedGap, ROUNDS);
+                AppPasswordAssertions.median(knownMs), AppPasswordAssertions.median(unknownMs), AppPasswordAssertions.median(endedMs), gap, endedGap, ROUNDS);
         assertTrue(gap < MAX_MEDIAN_GAP_MS, "median gap " + gap + " ms");
         assertTrue(endedGap < MAX_MEDIAN_GAP_MS, "median gap of the ended app password " + endedGap + " ms");
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
