@@ -43,7 +43,7 @@ class ReadmeDovecotBlocksTest {
         String section = readme.substring(readme.indexOf("### 3. Dovecot 2.4\n"));
         String afterHeading = section.substring(section.indexOf('\n') + 1).stripLeading();
         assertTrue(afterHeading.startsWith(block(Dovecot.Line.V2_4.authTemplate())),
-                "README's Dovecot 2.4 section must start with docker/mail/dovecot/auth-keycloak-2.4.conf, filled in");
+                "README's Dovecot 2.4 section must start with docker/mail/dovecot-2.4/auth-keycloak.conf, filled in");
         assertTrue(afterHeading.contains("docker/mail/dovecot/" + Dovecot.SCRIPT), "names the shipped script");
         assertTrue(Files.exists(Dovecot.TEMPLATES.resolve(Dovecot.SCRIPT)));
     }

@@ -36,9 +36,10 @@ public final class Dovecot implements AutoCloseable {
             this.version = version;
         }
 
-        /** The shipped auth part of dovecot.conf for this line. */
+        /** The shipped auth part of dovecot.conf for this line (2.4's apart: the Docker image runs 2.3). */
         public Path authTemplate() {
-            return TEMPLATES.resolve("auth-keycloak-" + version + ".conf");
+            return this == V2_4 ? MailServers.TEMPLATES.resolve("dovecot-2.4/auth-keycloak.conf")
+                    : TEMPLATES.resolve("auth-keycloak-2.3.conf");
         }
 
         @Override
