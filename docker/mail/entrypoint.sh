@@ -38,6 +38,12 @@ case "${1:-}" in
     render "$templates/dovecot/dovecot.conf" "$DOVECOT_CONF_DIR/dovecot.conf"
     # holds the client secret
     render "$templates/dovecot/dovecot-oauth2.conf.ext" "$DOVECOT_CONF_DIR/dovecot-oauth2.conf.ext" 0600
+    # The shipped Lua passdb next to it: `!include auth-keycloak-2.3.conf` in place of the oauth2 passdb (README)
+    install -m 0644 "$templates/dovecot/keycloak-app-passwords.lua" "$DOVECOT_CONF_DIR/keycloak-app-passwords.lua"
+    render "$templates/dovecot/auth-keycloak-2.3.conf" "$DOVECOT_CONF_DIR/auth-keycloak-2.3.conf"
+    # holds the client secret
+    render "$templates/dovecot/keycloak-app-passwords.conf.ext" "$DOVECOT_CONF_DIR/keycloak-app-passwords.conf.ext" 0640
+    chgrp dovecot "$DOVECOT_CONF_DIR/keycloak-app-passwords.conf.ext"
     exec dovecot -F -c "$DOVECOT_CONF_DIR/dovecot.conf"
     ;;
   postfix)

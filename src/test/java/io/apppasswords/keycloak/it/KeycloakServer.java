@@ -262,6 +262,7 @@ public final class KeycloakServer {
                 kc.startSeconds(), DemoRealm.NAME, b, r,
                 kc.tokenEndpoint(), secret, Totp.ALICE.base32Secret(), Totp.ALICE.now(),
                 kc.tokenEndpoint());
+        DemoMailServer.startIfInstalled(kc);
         new CountDownLatch(1).await(); // the shutdown hook stops Keycloak on Ctrl-C
     }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# IMAP login benchmark (BENCHMARKS.md, "IMAP logins through Dovecot"): one Keycloak 26.7.3 (H2, start-dev,
+# 127.0.0.1) and, on loopback, Dovecot 2.3 with the shipped Lua passdb, with its built-in oauth2 passdb and
+# with a passwd-file passdb (the floor), plus Dovecot 2.4 with the Lua passdb when .ci/dovecot24-root.sh has
+# made its root. IMAP LOGIN + LOGOUT per second with 4 and 16 concurrent clients; every login must succeed.
+#   bench/imap.sh                          # 2 rounds, 15 s per measurement: about 8 minutes
+#   bench/imap.sh -Dbench.duration=5       # any -D option of ImapBenchmark (see its Javadoc)
+# Runs as root (Dovecot's mail user is nobody). The table also goes to target/bench/imap-results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for need in /usr/sbin/dovecot /usr/lib/dovecot/modules/auth/libauthdb_lua.so; do
+  [ -e "$need" ] || { echo "$need is missing: apt-get install dovecot-imapd dovecot-submissiond dovecot-auth-lua" >&2; exit 2; }
+done
+
+mkdir -p target/bench
+./mvnw -q -B -ntp -DskipTests -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test \
+  verify dependency:build-classpath
+
+echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/sbin/dovecot --version
+
+exec java \
+  -Dkeycloak.home=target/keycloak-dist/keycloak-26.7.3 \
+  -Dapp-passwords.jar=target/keycloak-app-passwords.jar \
+  -Dkeycloak.server.log=target/bench/keycloak-server-imap.log \
+  -Dkeycloak.start.timeout=600 \
+  "$@" \
+  -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" \
+  io.apppasswords.keycloak.bench.ImapBenchmark

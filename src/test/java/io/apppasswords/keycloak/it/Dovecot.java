@@ -1,0 +1,392 @@
+package io.apppasswords.keycloak.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Dovecot on free loopback ports: Debian 12's 2.3 from this machine, or Debian 13's 2.4 from the root that
+ * {@code .ci/dovecot24-root.sh} makes, started in it with {@code chroot} (same network namespace, so it listens
+ * on loopback like the host's). The base config (ports, TLS, mail storage) is test scaffolding; the auth part
+ * is what admins copy: {@link #keycloakPassdb} renders the shipped templates of {@code docker/mail/dovecot/}.
+ *
+ * <p>Everything lives in one directory under the root's {@code /tmp}; {@link #close()} stops Dovecot, keeps
+ * its log as {@code target/mail-logs/dovecot-<line>-<name>.log} and deletes the directory.
+ */
+public final class Dovecot implements AutoCloseable {
+
+    public enum Line {
+        V2_3("2.3"), V2_4("2.4");
+
+        public final String version;
+
+        Line(String version) {
+            this.version = version;
+        }
+
+        /** The shipped auth part of dovecot.conf for this line (2.4's apart: the Docker image runs 2.3). */
+        public Path authTemplate() {
+            return this == V2_4 ? MailServers.TEMPLATES.resolve("dovecot-2.4/auth-keycloak.conf")
+                    : TEMPLATES.resolve("auth-keycloak-2.3.conf");
+        }
+
+        @Override
+        public String toString() {
+            return "Dovecot " + version;
+        }
+    }
+
+    public static final Path TEMPLATES = MailServers.TEMPLATES.resolve("dovecot");
+    public static final String SCRIPT = "keycloak-app-passwords.lua";
+    /** Dovecot 2.3's settings file for the script (2.4 takes lua_settings). */
+    public static final String SETTINGS_23 = "keycloak-app-passwords.conf.ext";
+    private static final String ROOT_COMPLETE = ".app-passwords-root-complete";
+    private static final String LUA_MODULE = "usr/lib/dovecot/modules/auth/libauthdb_lua.so";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Line line;
+    private final String name;
+    private final Path root;
+    private final Path dir;
+    private final String inside;
+    private final Map<String, String> vars = new LinkedHashMap<>();
+    private final List<String> settings = new ArrayList<>();
+    private final int imapPort = KeycloakServer.freePort();
+    private final int submissionPort = KeycloakServer.freePort();
+    private final int authPort = KeycloakServer.freePort();
+    private Process process;
+
+    /** The Debian 13 root: {@code -Ddovecot24.root}, {@code $DOVECOT24_ROOT}, or the script's default. */
+    public static Path root24() {
+        String configured = System.getProperty("dovecot24.root", System.getenv("DOVECOT24_ROOT"));
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "keycloak-app-passwords", "debian13-dovecot");
+    }
+
+    /** Whether this line's Dovecot with dovecot-auth-lua is on this machine (and we are root, as Dovecot needs). */
+    public static boolean installed(Line line) {
+        Path root = line == Line.V2_4 ? root24() : Path.of("/");
+        return Files.isExecutable(root.resolve("usr/sbin/dovecot")) && Files.exists(root.resolve(LUA_MODULE))
+                && (line == Line.V2_3 || Files.exists(root.resolve(ROOT_COMPLETE)))
+                && "root".equals(System.getProperty("user.name"));
+    }
+
+    /**
+     * {@link #installed}, for tests. Missing under CI ({@code CI=true}) is an error, since .ci/run installs
+     * both lines: a test must not pass there by skipping.
+     */
+    public static boolean available(Line line) {
+        if (!installed(line) && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException(line + " with dovecot-auth-lua is missing under CI: .ci/run installs "
+                    + "dovecot-auth-lua and runs .ci/dovecot24-root.sh (root " + root24() + ")");
+        }
+        return installed(line);
+    }
+
+    public static Dovecot create(Line line, String name) {
+        return new Dovecot(line, name);
+    }
+
+    private Dovecot(Line line, String name) {
+        this.line = line;
+        this.name = name;
+        this.root = line == Line.V2_4 ? root24() : Path.of("/");
+        try {
+            dir = Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "app-passwords-dovecot-");
+            // the mail user (nobody) and the login processes walk into it
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            inside = "/" + root.relativize(dir);
+            Path mail = Files.createDirectories(dir.resolve("mail"));
+            Files.setOwner(mail, mail.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+            Files.createDirectories(dir.resolve("state"));
+            run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing " + line, e);
+        }
+        vars.put("DOVECOT_CONF_DIR", inside);
+        vars.put("MAIL_UID", "nobody");
+        vars.put("MAIL_GID", "nogroup");
+        vars.put("MAIL_ROOT", inside + "/mail");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "dovecot-stop"));
+    }
+
+    /**
+     * The shipped Lua passdb against a token endpoint: the script, this line's auth part and (2.3) the script's
+     * settings file, rendered from the templates exactly as an admin fills them in.
+     */
+    public Dovecot keycloakPassdb(String tokenUrl, String clientId, String clientSecret) {
+        Map<String, String> values = new LinkedHashMap<>(vars);
+        values.put("KEYCLOAK_TOKEN_URL", tokenUrl);
+        values.put("MAIL_CLIENT_ID", clientId);
+        values.put("MAIL_CLIENT_SECRET", clientSecret);
+        try {
+            Files.copy(TEMPLATES.resolve(SCRIPT), dir.resolve(SCRIPT), StandardCopyOption.REPLACE_EXISTING);
+            Path template = line.authTemplate();
+            // 2.4's auth part holds the secret, 2.3's settings file does: 0640 root:dovecot, as the README says
+            Path secretFile = line == Line.V2_4 ? dir.resolve("auth.conf") : dir.resolve(SETTINGS_23);
+            Files.writeString(dir.resolve("auth.conf"), MailServers.render(Files.readString(template), values, template));
+            if (line == Line.V2_3) {
+                Path settingsTemplate = TEMPLATES.resolve(SETTINGS_23);
+                Files.writeString(secretFile, MailServers.render(Files.readString(settingsTemplate), values, settingsTemplate));
+            }
+            restrict(secretFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Any other auth part (the benchmark's built-in oauth2 and passwd-file passdbs). */
+    public Dovecot authPart(String conf) {
+        write("auth.conf", conf);
+        return this;
+    }
+
+    /** A file in the instance's directory; returns its path as Dovecot sees it. */
+    public String write(String file, String content) {
+        try {
+            Files.writeString(dir.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return inside + "/" + file;
+    }
+
+    /** One more line for the base config, e.g. {@code ssl_client_ca_file = ...}. */
+    public Dovecot setting(String setting) {
+        settings.add(setting);
+        return this;
+    }
+
+    public Dovecot start() {
+        write("dovecot.conf", baseConfig() + String.join("\n", settings) + "\n!include " + inside + "/auth.conf\n");
+        List<String> command = new ArrayList<>();
+        if (line == Line.V2_4) {
+            command.addAll(List.of("chroot", root.toString()));
+        }
+        command.addAll(List.of("dovecot", "-F", "-c", inside + "/dovecot.conf"));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("dovecot.out").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + command, e);
+        }
+        awaitBanner();
+        return this;
+    }
+
+    private String baseConfig() {
+        String common = """
+                protocols = imap submission
+                listen = 127.0.0.1
+                # MailWire logs in without TLS from any loopback address (one per login, against the per-IP
+                # failure penalty); Dovecot secures only 127.0.0.1 itself otherwise
+                login_trusted_networks = 127.0.0.0/8
+                base_dir = %1$s/run
+                state_dir = %1$s/state
+                instance_name = %2$s
+                log_path = %1$s/dovecot.log
+                hostname = mail.example.com
+                # why a login failed, in the kept log (never with the password: auth_verbose_passwords stays no)
+                auth_verbose = yes
+                submission_relay_host = 127.0.0.1
+                submission_relay_port = %3$d
+                service imap-login {
+                  inet_listener imap {
+                    port = %4$d
+                  }
+                  inet_listener imaps {
+                    port = 0
+                  }
+                }
+                service submission-login {
+                  inet_listener submission {
+                    port = %5$d
+                  }
+                  inet_listener submissions {
+                    port = 0
+                  }
+                }
+                # what Postfix's smtpd_sasl_type = dovecot talks to
+                service auth {
+                  inet_listener auth-postfix {
+                    port = %6$d
+                  }
+                }
+                """.formatted(inside, dir.getFileName(), KeycloakServer.freePort(), imapPort, submissionPort, authPort);
+        return line == Line.V2_4 ? """
+                dovecot_config_version = 2.4.1
+                dovecot_storage_version = 2.4.1
+                ssl = yes
+                ssl_server_cert_file = %1$s/cert.pem
+                ssl_server_key_file = %1$s/key.pem
+                mail_driver = maildir
+                mail_path = ~/Maildir
+                """.formatted(inside) + common
+                : """
+                ssl = yes
+                ssl_cert = <%1$s/cert.pem
+                ssl_key = <%1$s/key.pem
+                mail_location = maildir:~/Maildir
+                """.formatted(inside) + common;
+    }
+
+    public Line line() {
+        return line;
+    }
+
+    public int imapPort() {
+        return imapPort;
+    }
+
+    public int submissionPort() {
+        return submissionPort;
+    }
+
+    /** Dovecot's auth protocol on TCP, as Postfix uses it for SMTP AUTH. */
+    public int authPort() {
+        return authPort;
+    }
+
+    /** The instance's self-signed certificate (PEM) on the host. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
+    }
+
+    /** A path on the host as Dovecot sees it (2.4 runs in its root). */
+    public String insidePath(Path hostFile) {
+        return "/" + root.relativize(hostFile.toAbsolutePath());
+    }
+
+    /** A directory on the host whose files this Dovecot can read. */
+    public Path dir() {
+        return dir;
+    }
+
+    public String log() {
+        try {
+            Path log = dir.resolve("dovecot.log");
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Path logs = Files.createDirectories(Path.of("target", "mail-logs"));
+            String prefix = "dovecot-" + line.version + "-" + name;
+            for (String file : List.of("dovecot.log", "dovecot.out")) {
+                if (Files.exists(dir.resolve(file))) {
+                    Files.copy(dir.resolve(file), logs.resolve(prefix + file.substring("dovecot".length())),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            KeycloakServer.deleteTree(dir);
+        } catch (IOException e) {
+            System.err.println("cleaning up " + dir + ": " + e);
+        }
+    }
+
+    /** SIGTERM to the master (it stops its children), SIGKILL to whatever is left after 15 s. */
+    private synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        process = null;
+    }
+
+    private void awaitBanner() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(line + " exited with " + process.exitValue() + ": " + diagnostics());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", imapPort), 1000);
+                s.setSoTimeout(5000);
+                byte[] buf = new byte[256];
+                int n = s.getInputStream().read(buf);
+                last = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+                if (last.startsWith("* OK")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException(line + ": no IMAP banner within " + START_TIMEOUT + " (last: " + last.strip()
+                + "): " + diagnostics());
+    }
+
+    private String diagnostics() {
+        try {
+            Path out = dir.resolve("dovecot.out");
+            return KeycloakServer.tail(dir.resolve("dovecot.log"), 30) + "\n" + (Files.exists(out) ? Files.readString(out) : "");
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** 0640, owner root, group dovecot of the system Dovecot runs in. */
+    private void restrict(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        String gid = Files.readAllLines(root.resolve("etc/group")).stream().filter(l -> l.startsWith("dovecot:"))
+                .map(l -> l.split(":")[2]).findFirst().orElseThrow(() -> new IllegalStateException("no group dovecot in " + root));
+        // by number: the root's group database is not the host's
+        run(List.of("chown", "0:" + gid, file.toString()));
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
