@@ -63,9 +63,9 @@ public final class Dovecot implements AutoCloseable {
     private final String inside;
     private final Map<String, String> vars = new LinkedHashMap<>();
     private final List<String> settings = new ArrayList<>();
-    private final int imapPort = KeycloakServer.freePort();
-    private final int submissionPort = KeycloakServer.freePort();
-    private final int authPort = KeycloakServer.freePort();
+    private final int imapPort = Local.freePort();
+    private final int submissionPort = Local.freePort();
+    private final int authPort = Local.freePort();
     private Process process;
 
     /** The Debian 13 root: {@code -Ddovecot24.root}, {@code $DOVECOT24_ROOT}, or the script's default. */
@@ -227,7 +227,7 @@ public final class Dovecot implements AutoCloseable {
                     port = %6$d
                   }
                 }
-                """.formatted(inside, dir.getFileName(), KeycloakServer.freePort(), imapPort, submissionPort, authPort);
+                """.formatted(inside, dir.getFileName(), Local.freePort(), imapPort, submissionPort, authPort);
         return line == Line.V2_4 ? """
                 dovecot_config_version = 2.4.1
                 dovecot_storage_version = 2.4.1
@@ -298,7 +298,7 @@ public final class Dovecot implements AutoCloseable {
                             StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            KeycloakServer.deleteTree(dir);
+            Local.deleteTree(dir);
         } catch (IOException e) {
             System.err.println("cleaning up " + dir + ": " + e);
         }
@@ -359,7 +359,7 @@ public final class Dovecot implements AutoCloseable {
     private String diagnostics() {
         try {
             Path out = dir.resolve("dovecot.out");
-            return KeycloakServer.tail(dir.resolve("dovecot.log"), 30) + "\n" + (Files.exists(out) ? Files.readString(out) : "");
+            return Local.tail(dir.resolve("dovecot.log"), 30) + "\n" + (Files.exists(out) ? Files.readString(out) : "");
         } catch (IOException e) {
             return e.toString();
         }

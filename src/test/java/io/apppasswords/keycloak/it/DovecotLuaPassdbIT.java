@@ -62,7 +62,7 @@ class DovecotLuaPassdbIT {
             Dovecot untrusting = Dovecot.create(l, "untrusting").keycloakPassdb(stub.url(), CLIENT, CLIENT_SECRET)
                     .setting("auth_failure_delay = 0").start();
             Dovecot unreachable = Dovecot.create(l, "unreachable")
-                    .keycloakPassdb("http://127.0.0.1:" + KeycloakServer.freePort() + "/token", CLIENT, CLIENT_SECRET)
+                    .keycloakPassdb("http://127.0.0.1:" + Local.freePort() + "/token", CLIENT, CLIENT_SECRET)
                     .setting("auth_failure_delay = 0").start();
             return new Instances(keycloak, stubbed, untrusting, unreachable, stub);
         });
@@ -107,7 +107,7 @@ class DovecotLuaPassdbIT {
         assertEquals(0, curl.waitFor(), output);
 
         assertTrue(dovecot.log().contains("user=<" + user + ">"), "Dovecot logged the login");
-        CoreAppPasswordIT.assertNoSecret(dovecot.log(), appPassword);
+        AppPasswordAssertions.assertNoSecret(dovecot.log(), appPassword);
     }
 
     @ParameterizedTest
@@ -117,14 +117,14 @@ class DovecotLuaPassdbIT {
         String user = Users.create("lua-refused");
         String appPassword = Users.createAppPassword(user, "Mail app");
         Map<String, String[]> refused = new LinkedHashMap<>();
-        refused.put("wrong app password", new String[] {user, CoreAppPasswordIT.mutate(appPassword)});
+        refused.put("wrong app password", new String[] {user, AppPasswordAssertions.mutate(appPassword)});
         refused.put("main password", new String[] {user, Users.PASSWORD});
         refused.put("unknown user", new String[] {"nobody-" + UUID.randomUUID(), appPassword});
         assertRefusedEverywhere(dovecot, refused);
 
         Users.get(user).removeCredential(Users.appPasswords(user).get(0).getId());
         assertRefusedEverywhere(dovecot, Map.of("revoked app password", new String[] {user, appPassword}));
-        CoreAppPasswordIT.assertNoSecret(dovecot.log(), appPassword);
+        AppPasswordAssertions.assertNoSecret(dovecot.log(), appPassword);
     }
 
     private static void assertRefusedEverywhere(Dovecot dovecot, Map<String, String[]> cases) {
@@ -180,7 +180,7 @@ class DovecotLuaPassdbIT {
         for (String password : hostilePasswords(appPassword)) {
             assertFalse(log.contains(password.substring(0, Math.min(40, password.length()))), "password in the log");
         }
-        CoreAppPasswordIT.assertNoSecret(log, appPassword);
+        AppPasswordAssertions.assertNoSecret(log, appPassword);
     }
 
     /**
@@ -189,7 +189,7 @@ class DovecotLuaPassdbIT {
      * followed by a NUL and junk is simply the right secret.)
      */
     private static List<String> hostilePasswords(String appPassword) {
-        String wrong = CoreAppPasswordIT.mutate(appPassword);
+        String wrong = AppPasswordAssertions.mutate(appPassword);
         return List.of(wrong + "\r\nX-Evil: " + appPassword, wrong + "\0" + appPassword, wrong + "%00" + appPassword,
                 "%" + wrong, wrong + "&password=" + appPassword, "\"" + wrong + "\"", "'" + wrong + "'",
                 "p".repeat(10_000) + appPassword, wrong + "\n" + appPassword);
@@ -239,7 +239,7 @@ class DovecotLuaPassdbIT {
             assertEquals(Map.of("grant_type", List.of("password"), "client_id", List.of(CLIENT),
                     "client_secret", List.of(CLIENT_SECRET), "username", List.of("alice"), "password", List.of(password)), form);
         }
-        CoreAppPasswordIT.assertNoSecret(dovecot.log(), password);
+        AppPasswordAssertions.assertNoSecret(dovecot.log(), password);
     }
 
     /** Keycloak down, hanging or answering nonsense: a temporary failure, logged once, never the password. */
