@@ -87,7 +87,13 @@ class CreationPageIT {
             assertEquals(boxes.get(0), chromium.focused());
             chromium.keys(HeadlessChromium.SPACE);
             assertEquals("true", chromium.property(boxes.get(0), "checked"));
-            chromium.keys(HeadlessChromium.TAB + HeadlessChromium.TAB);
+            chromium.keys(HeadlessChromium.TAB);
+            assertEquals(boxes.get(1), chromium.focused());
+            for (String protocol : chromium.findAll("#app-password-protocols input[type=checkbox]")) {
+                chromium.keys(HeadlessChromium.TAB);
+                assertEquals(protocol, chromium.focused(), "each protocol box in turn");
+            }
+            chromium.keys(HeadlessChromium.TAB);
             assertEquals(chromium.find("#app-password-submit"), chromium.focused());
             chromium.screenshot(shots.resolve("app-password-create-" + locale + ".png"), chromium.find(CARD));
             chromium.keys(HeadlessChromium.ENTER);
@@ -139,7 +145,7 @@ class CreationPageIT {
             assertTrue(TokenClient.demo().mailLogin(username, secret).ok(), "the new app password works");
         }
         List<String> types = Users.get(username).credentials().stream().map(CredentialRepresentation::getType).sorted().toList();
-        assertEquals(List.of("app-password", "otp", "password"), types);
+        assertEquals(List.of("app-password", "app-password-history", "otp", "password"), types);
     }
 
     @Test
