@@ -5,13 +5,11 @@ import jakarta.ws.rs.ClientErrorException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.apppasswords.keycloak.it.DirectoryRealm.DIRECTORY_PASSWORD;
 import static io.apppasswords.keycloak.it.DirectoryRealm.OTP_LABEL;

@@ -1,18 +1,11 @@
 package io.apppasswords.keycloak.it;
 
 import io.apppasswords.keycloak.it.DirectoryRealm.Mode;
-import jakarta.ws.rs.ClientErrorException;
 import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.EventRepresentation;
 import java.util.List;
-import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
-import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -2,8 +2,6 @@ package io.apppasswords.keycloak.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +183,7 @@ public final class Dovecot implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
         }
-        awaitBanner();
+        Local.awaitBanner(process, imapPort, "* OK", START_TIMEOUT, () -> line + ": " + diagnostics());
         return this;
     }
 
@@ -306,54 +304,10 @@ public final class Dovecot implements AutoCloseable {
 
     /** SIGTERM to the master (it stops its children), SIGKILL to whatever is left after 15 s. */
     private synchronized void stop() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            Local.stopTree(process);
+            process = null;
         }
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        process = null;
-    }
-
-    private void awaitBanner() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(line + " exited with " + process.exitValue() + ": " + diagnostics());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", imapPort), 1000);
-                s.setSoTimeout(5000);
-                byte[] buf = new byte[256];
-                int n = s.getInputStream().read(buf);
-                last = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
-                if (last.startsWith("* OK")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new IllegalStateException(line + ": no IMAP banner within " + START_TIMEOUT + " (last: " + last.strip()
-                + "): " + diagnostics());
     }
 
     private String diagnostics() {

@@ -2,15 +2,24 @@ package io.apppasswords.keycloak.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-/** Small things every server of the harness needs on this machine: free ports, file trees, log tails. */
+/**
+ * Small things every server of the harness needs on this machine: free ports, file trees, log tails, waiting
+ * for a mail server's greeting and stopping a server with its children.
+ */
 final class Local {
 
     private Local() {
@@ -55,5 +64,53 @@ final class Local {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Waits until the server on {@code port} greets with {@code banner} (IMAP "* OK", SMTP "220 "); fails with
+     * {@code diagnostics} when the process dies first or {@code timeout} passes.
+     */
+    static void awaitBanner(Process process, int port, String banner, Duration timeout, Supplier<String> diagnostics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited with " + process.exitValue() + "; " + diagnostics.get());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                s.setSoTimeout(5000);
+                byte[] buf = new byte[256];
+                int n = s.getInputStream().read(buf);
+                last = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+                if (last.startsWith(banner)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("no '" + banner + "' on port " + port + " within " + timeout
+                + " (last: " + last.strip() + "); " + diagnostics.get());
+    }
+
+    /** SIGTERM to a server (which stops its own children), then SIGKILL to whatever is left after 15 s. */
+    static void stopTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        p.destroy();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }

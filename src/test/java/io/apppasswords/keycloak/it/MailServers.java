@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -127,7 +123,7 @@ public final class MailServers implements AutoCloseable {
             // the client secret is in it
             Files.setPosixFilePermissions(conf.resolve("dovecot-oauth2.conf.ext"), PosixFilePermissions.fromString("rw-------"));
             // a backstop for a JVM that ends without close(): never leave a server behind
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(MailServers::stop), "mail-servers-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Local::stopTree), "mail-servers-stop"));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the mail servers", e);
         }
@@ -151,14 +147,14 @@ public final class MailServers implements AutoCloseable {
     public void startDovecot() {
         Path conf = dir.resolve("conf/dovecot.conf");
         dovecot = start(List.of(dovecotBinary().orElseThrow().toString(), "-F", "-c", conf.toString()), "dovecot.out");
-        awaitBanner(imapPort(), "* OK", dovecot, "dovecot.log");
+        Local.awaitBanner(dovecot, imapPort(), "* OK", START_TIMEOUT, () -> diagnostics("dovecot.log"));
     }
 
     public void startPostfix() {
         // start-fg: the master stays a child of this JVM; the Postfix script checks and fixes the queue first.
         postfix = start(List.of(postfixBinary().orElseThrow().toString(), "-c", dir.resolve("conf").toString(), "start-fg"),
                 "postfix.out");
-        awaitBanner(submissionPort(), "220 ", postfix, "postfix.log");
+        Local.awaitBanner(postfix, submissionPort(), "220 ", START_TIMEOUT, () -> diagnostics("postfix.log"));
     }
 
     public int imapPort() {
@@ -197,7 +193,7 @@ public final class MailServers implements AutoCloseable {
             }
         }
         for (Process p : processes) {
-            stop(p);
+            Local.stopTree(p);
         }
         try {
             Path logs = Files.createDirectories(Path.of("target", "mail-logs"));
@@ -206,7 +202,7 @@ public final class MailServers implements AutoCloseable {
                     Files.copy(dir.resolve(log), logs.resolve(log), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            deleteTree(dir);
+            Local.deleteTree(dir);
         } catch (IOException e) {
             System.err.println("cleaning up " + dir + ": " + e);
         }
@@ -225,52 +221,9 @@ public final class MailServers implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the server (which stops its own children), then SIGKILL to whatever is left after 15 s. */
-    private static void stop(Process p) {
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        p.destroy();
-        try {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-        }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private void awaitBanner(int port, String banner, Process process, String log) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("exited with " + process.exitValue() + "; " + diagnostics(log));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                s.setSoTimeout(5000);
-                byte[] buf = new byte[256];
-                int n = s.getInputStream().read(buf);
-                last = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
-                if (last.startsWith(banner)) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            sleep(300);
-        }
-        throw new IllegalStateException("no '" + banner + "' on port " + port + " within " + START_TIMEOUT
-                + " (last: " + last.strip() + "); " + diagnostics(log));
-    }
-
     private String diagnostics(String log) {
-        return log + ":\n" + tail(read(dir.resolve(log)), 30) + "\nconsole:\n" + tail(read(dir.resolve(log.replace(".log", ".out"))), 30);
+        return log + ":\n" + Local.tail(dir.resolve(log), 30) + "\nconsole:\n"
+                + Local.tail(dir.resolve(log.replace(".log", ".out")), 30);
     }
 
     private void run(List<String> command) {
@@ -311,30 +264,6 @@ public final class MailServers implements AutoCloseable {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             return "(could not read " + file + ": " + e + ")";
-        }
-    }
-
-    private static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
