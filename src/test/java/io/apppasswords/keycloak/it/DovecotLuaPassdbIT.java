@@ -21,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apppasswords.keycloak.it.Dovecot.Line;
 import io.apppasswords.keycloak.it.TokenEndpointStub.Answer;
@@ -36,9 +35,8 @@ import io.apppasswords.keycloak.it.TokenEndpointStub.Answer;
  */
 class DovecotLuaPassdbIT {
 
-    private static final String CLIENT = "mail-server";
-    private static final String CLIENT_SECRET = "mail-server-secret";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLIENT = DemoRealm.MAIL;
+    private static final String CLIENT_SECRET = DemoRealm.MAIL_SECRET;
     private static final Map<Line, Instances> INSTANCES = new EnumMap<>(Line.class);
 
     /** The four Dovecots of one line, started on first use. */
@@ -146,8 +144,37 @@ class DovecotLuaPassdbIT {
         String user = Users.create("lua-fromip");
         String appPassword = Users.createAppPassword(user, "Mail app");
         assertTrue(MailWire.imapLogin(dovecot.imapPort(), "127.0.0.2", user, appPassword).startsWith("a OK"));
-        JsonNode lastUse = JSON.readTree(Users.appPasswords(user).get(0).getCredentialData());
+        JsonNode lastUse = Json.read(Users.appPasswords(user).get(0).getCredentialData());
         assertEquals("127.0.0.2", lastUse.path("lastUsedIp").asText(), lastUse.toString());
+    }
+
+    /**
+     * Protocol scope through a real Dovecot: the Lua passdb names the service, so an app password limited to
+     * sending mail works on submission (and Postfix's SMTP AUTH) and is refused on IMAP, and its last use says
+     * through which protocol and from where.
+     */
+    @ParameterizedTest
+    @EnumSource(Line.class)
+    void aSendingOnlyAppPasswordSendsButCannotRead(Line line) {
+        Dovecot dovecot = instances(line).keycloak();
+        String user = Users.create("lua-smtp-only");
+        String token = Users.accountToken(user, Users.PASSWORD);
+        HttpReply created = AppPasswordApi.createJson(token,
+                Json.write(Map.of("name", "Scanner", "protocols", List.of("smtp"))));
+        assertEquals(201, created.status(), created.toString());
+        String appPassword = created.json().path("password").asText();
+        AppPasswordApi.ISSUED.add(appPassword);
+
+        String imap = MailWire.imapLogin(dovecot.imapPort(), anyLoopback(), user, appPassword);
+        assertTrue(imap.startsWith("a NO [AUTHENTICATIONFAILED]"), imap);
+        String postfix = MailWire.dovecotAuth(dovecot.authPort(), "smtp", "192.0.2.1", user, appPassword);
+        assertTrue(postfix.startsWith("OK 1 user=" + user), postfix);
+        JsonNode scanner = AppPasswordAssertions.find(AppPasswordApi.list(token).json(), "Scanner");
+        assertEquals("smtp", scanner.path("lastUsedProtocol").asText(), scanner.toString());
+        assertEquals("192.0.2.1", scanner.path("lastUsedIp").asText(), scanner.toString());
+        String from = anyLoopback();
+        assertTrue(MailWire.smtpAuthPlain(dovecot.submissionPort(), from, user, appPassword).startsWith("235"));
+        AppPasswordAssertions.assertNoSecret(dovecot.log(), appPassword);
     }
 
     /** CR/LF, NUL, %, quotes and 10 kB values through Dovecot: never a login, never a crash, never logged. */
@@ -166,8 +193,8 @@ class DovecotLuaPassdbIT {
             attempts.add(new byte[][] {bytes(name), bytes(appPassword)});
         }
         for (byte[][] attempt : attempts) {
-            String what = JSON.valueToTree(new String(attempt[0], StandardCharsets.UTF_8)) + " / "
-                    + JSON.valueToTree(new String(attempt[1], StandardCharsets.UTF_8));
+            String what = Json.write(new String(attempt[0], StandardCharsets.UTF_8)) + " / "
+                    + Json.write(new String(attempt[1], StandardCharsets.UTF_8));
             String imap = MailWire.imapLogin(dovecot.imapPort(), anyLoopback(), attempt[0], attempt[1]);
             assertFalse(imap.startsWith("a OK"), what + ": " + imap);
             String smtp = MailWire.smtpAuthPlain(dovecot.submissionPort(), anyLoopback(), attempt[0], attempt[1]);
