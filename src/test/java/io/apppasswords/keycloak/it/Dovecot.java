@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Dovecot on free loopback ports: Debian 12's 2.3 from this machine, or Debian 13's 2.4 from the root that
@@ -109,9 +108,7 @@ public final class Dovecot implements AutoCloseable {
             Path mail = Files.createDirectories(dir.resolve("mail"));
             Files.setOwner(mail, mail.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
             Files.createDirectories(dir.resolve("state"));
-            run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString()));
+            Local.selfSignedCertificate(dir.resolve("key.pem"), dir.resolve("cert.pem"));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing " + line, e);
         }
@@ -325,22 +322,7 @@ public final class Dovecot implements AutoCloseable {
         String gid = Files.readAllLines(root.resolve("etc/group")).stream().filter(l -> l.startsWith("dovecot:"))
                 .map(l -> l.split(":")[2]).findFirst().orElseThrow(() -> new IllegalStateException("no group dovecot in " + root));
         // by number: the root's group database is not the host's
-        run(List.of("chown", "0:" + gid, file.toString()));
+        Local.run(List.of("chown", "0:" + gid, file.toString()), null);
     }
 
-    private static void run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

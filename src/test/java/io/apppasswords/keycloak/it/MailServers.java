@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,9 +80,7 @@ public final class MailServers implements AutoCloseable {
 
             Path cert = dir.resolve("cert.pem");
             Path key = dir.resolve("key.pem");
-            run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key.toString(), "-out", cert.toString()));
+            Local.selfSignedCertificate(key, cert);
             tls = trusting(cert);
 
             vars.put("KEYCLOAK_TOKEN_URL", tokenEndpoint);
@@ -187,7 +183,7 @@ public final class MailServers implements AutoCloseable {
     public void close() {
         if (postfix != null && postfix.isAlive()) {
             try {
-                run(List.of(postfixBinary().orElseThrow().toString(), "-c", dir.resolve("conf").toString(), "stop"));
+                Local.run(List.of(postfixBinary().orElseThrow().toString(), "-c", dir.resolve("conf").toString(), "stop"), dir);
             } catch (RuntimeException e) {
                 System.err.println("postfix stop: " + e.getMessage());
             }
@@ -224,22 +220,6 @@ public final class MailServers implements AutoCloseable {
     private String diagnostics(String log) {
         return log + ":\n" + Local.tail(dir.resolve(log), 30) + "\nconsole:\n"
                 + Local.tail(dir.resolve(log.replace(".log", ".out")), 30);
-    }
-
-    private void run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static SSLSocketFactory trusting(Path certificate) {

@@ -110,11 +110,9 @@ public final class TokenEndpointStub implements AutoCloseable {
     private static SSLContext tls(Path dir) throws IOException {
         Path key = dir.resolve("stub-key.pem");
         Path p12 = dir.resolve("stub.p12");
-        exec("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key.toString(),
-                "-out", dir.resolve("stub-cert.pem").toString());
-        exec("openssl", "pkcs12", "-export", "-in", dir.resolve("stub-cert.pem").toString(), "-inkey", key.toString(),
-                "-out", p12.toString(), "-passout", "pass:stub");
+        Local.selfSignedCertificate(key, dir.resolve("stub-cert.pem"));
+        Local.run(List.of("openssl", "pkcs12", "-export", "-in", dir.resolve("stub-cert.pem").toString(),
+                "-inkey", key.toString(), "-out", p12.toString(), "-passout", "pass:stub"), null);
         try (InputStream in = Files.newInputStream(p12)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, "stub".toCharArray());
@@ -127,19 +125,6 @@ public final class TokenEndpointStub implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("stub TLS", e);
-        }
-    }
-
-    private static void exec(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + ": " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
