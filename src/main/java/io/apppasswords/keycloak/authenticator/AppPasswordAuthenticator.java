@@ -81,7 +81,7 @@ public class AppPasswordAuthenticator implements Authenticator {
         }
         AuthenticatorSettings settings = AuthenticatorSettings.of(context.getAuthenticatorConfig());
         AppPasswordProtocol protocol = DovecotService.protocol(trustedHeader(context, settings, settings.serviceHeader()));
-        AppPasswordCredentialModel credential = usable(context, user, match, protocol, event);
+        AppPasswordCredentialModel credential = usable(context, user, match, settings, protocol, event);
         if (credential != null) {
             succeed(context, user, credential, ownLookup, settings, protocol);
         }
@@ -122,13 +122,14 @@ public class AppPasswordAuthenticator implements Authenticator {
      * result is {@code null}.
      */
     private AppPasswordCredentialModel usable(AuthenticationFlowContext context, UserModel user,
-                                              AppPasswordCredentialProvider.Recognised match, AppPasswordProtocol protocol,
+                                              AppPasswordCredentialProvider.Recognised match,
+                                              AuthenticatorSettings settings, AppPasswordProtocol protocol,
                                               EventBuilder event) {
         AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
         AppPasswords.Presented presented = appPasswords.classify(user, match, AppPasswordEvents.system(
                 context.getSession(), context.getRealm(), user, context.getConnection()));
         if (presented.ended() != null) {
-            refuseEnded(context, user, presented.ended(), event, appPasswords);
+            refuseEnded(context, user, presented.ended(), event, appPasswords, settings);
             return null;
         }
         AppPasswordCredentialModel credential = presented.usable();
@@ -160,15 +161,14 @@ public class AppPasswordAuthenticator implements Authenticator {
      * value, not counted (in the mixed flow not handed to the password step either), and the user is told.
      */
     private static void refuseEnded(AuthenticationFlowContext context, UserModel user, AppPasswords.Ended ended,
-                                    EventBuilder event, AppPasswords appPasswords) {
+                                    EventBuilder event, AppPasswords appPasswords, AuthenticatorSettings settings) {
         String code = ended.reason().refusal().code();
         event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
                 .detail(Details.REASON, code)
                 .error(code);
         String clientId = context.getAuthenticationSession().getClient().getClientId();
-        appPasswords.endedUsed(user, ended,
-                clientIp(context, AuthenticatorSettings.of(context.getAuthenticatorConfig())), clientId);
+        appPasswords.endedUsed(user, ended, clientIp(context, settings), clientId);
         refuseUncounted(context);
     }
 
