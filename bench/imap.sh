@@ -13,12 +13,7 @@ for need in /usr/sbin/dovecot /usr/lib/dovecot/modules/auth/libauthdb_lua.so; do
   [ -e "$need" ] || { echo "$need is missing: apt-get install dovecot-imapd dovecot-submissiond dovecot-auth-lua" >&2; exit 2; }
 done
 
-mkdir -p target/bench
-./mvnw -q -B -ntp -DskipTests -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test \
-  verify dependency:build-classpath
-
-echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM," \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+. bench/prepare.sh
 /usr/sbin/dovecot --version
 
 exec java \

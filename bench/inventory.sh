@@ -14,12 +14,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   exit 2
 fi
 
-mkdir -p target/bench
-./mvnw -q -B -ntp -DskipTests -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test \
-  verify dependency:build-classpath
-
-echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM," \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+. bench/prepare.sh
 java -version 2>&1 | head -1
 
 exec java \

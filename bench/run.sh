@@ -13,14 +13,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   exit 2
 fi
 
-# Package (no tests), unpack the Keycloak distribution (the dependency plugin's marker makes this a no-op
-# the second time) and resolve the test classpath, in one Maven run.
-mkdir -p target/bench
-./mvnw -q -B -ntp -DskipTests -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test \
-  verify dependency:build-classpath
-
-echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM," \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+. bench/prepare.sh
 java -version 2>&1 | head -1
 
 keycloak_home="target/keycloak-dist/keycloak-26.7.3"
