@@ -1,7 +1,6 @@
 package io.apppasswords.keycloak.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InventoryIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() {
@@ -247,7 +245,7 @@ class InventoryIT {
                 "app-passwords", null, null, 0, 1000).stream()
                 .filter(e -> e.getRepresentation() != null && e.getRepresentation().contains(p)).toList();
         assertEquals(2, calls.size(), "the revoking call and the empty one: " + calls);
-        JsonNode rep = JSON.readTree(calls.stream().filter(e -> e.getRepresentation().contains("\"revoked\":3"))
+        JsonNode rep = Json.read(calls.stream().filter(e -> e.getRepresentation().contains("\"revoked\":3"))
                 .findFirst().orElseThrow().getRepresentation());
         assertEquals(p, rep.path("filter").path("search").asText());
         assertTrue(rep.path("filter").path("neverUsed").asBoolean());

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.CredentialRepresentation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The reason the product exists: a mail app that cannot do 2FA signs in to a real Dovecot (IMAP) and a real
@@ -50,7 +49,6 @@ class MailServerIT {
 
     private static final String CLIENT = "mail-server";
     private static final String CLIENT_SECRET = "mail-server-secret";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MailServers servers;
 
@@ -125,7 +123,7 @@ class MailServerIT {
         try (Store store = imap.connect(user.name(), user.appPassword())) {
             assertSelectsInbox(store);
         }
-        JsonNode lastUse = JSON.readTree(Users.appPasswords(user.name()).get(0).getCredentialData());
+        JsonNode lastUse = Json.read(Users.appPasswords(user.name()).get(0).getCredentialData());
         assertEquals("127.0.0.2", lastUse.path("lastUsedIp").asText(), lastUse.toString());
         assertEquals(DemoRealm.MAIL, lastUse.path("lastUsedClient").asText());
     }
@@ -189,7 +187,7 @@ class MailServerIT {
         Totp totp = Users.newTotp();
         String username = Users.create("imap-restricted", totp);
         HttpReply created = AppPasswordApi.createJson(Users.accountToken(username, Users.PASSWORD, totp),
-                JSON.writeValueAsString(Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
+                Json.write(Map.of("name", "Calendar only", "clients", List.of("mail-mixed"))));
         assertEquals(201, created.status(), created.toString());
         String secret = created.json().path("password").asText();
 
