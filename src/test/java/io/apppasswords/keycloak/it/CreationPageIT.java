@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -117,8 +118,17 @@ class CreationPageIT {
     void aUserWithoutASecondFactorSetsUpAnAuthenticatorAppAndComesBackToCreateOne() {
         Policy.demoWith(Map.of("requireSecondFactor", "true"));
         String username = Users.create("no-2fa");
+        // The account console's script would log in anew at once, replacing the URL this test reads; Keycloak
+        // answers 404 here, so the browser stays on the redirect back to the app.
+        String callback = server.realmUrl() + "/creation-page-test-callback";
+        ClientRepresentation app = new ClientRepresentation();
+        app.setClientId("creation-page-" + System.nanoTime());
+        app.setPublicClient(true);
+        app.setStandardFlowEnabled(true);
+        app.setRedirectUris(List.of(callback));
+        String appId = Fixtures.createClient(app);
         try (HeadlessChromium chromium = new HeadlessChromium(900, 1000)) {
-            signIn(chromium, username);
+            signIn(chromium, username, app.getClientId(), callback);
 
             String otp = chromium.find("#app-password-set-up-CONFIGURE_TOTP");
             assertTrue(chromium.text(chromium.find(".kc-feedback-text")).contains("Set up two-factor authentication"));
@@ -140,9 +150,11 @@ class CreationPageIT {
             assertTrue(secret.matches(AppPasswordAssertions.FORMAT), secret);
             AppPasswordApi.ISSUED.add(secret);
             chromium.click(chromium.find("#app-password-done"));
-            chromium.awaitUrl(server.realmUrl() + "/account/");
+            chromium.awaitUrl(callback);
             assertTrue(chromium.url().contains("kc_action_status=success"), chromium.url());
             assertTrue(TokenClient.demo().mailLogin(username, secret).ok(), "the new app password works");
+        } finally {
+            Users.realm().clients().get(appId).remove();
         }
         List<String> types = Users.get(username).credentials().stream().map(CredentialRepresentation::getType).sorted().toList();
         assertEquals(List.of("app-password", "app-password-history", "otp", "password"), types);
@@ -181,11 +193,15 @@ class CreationPageIT {
         return username;
     }
 
-    /** Signs in on Keycloak's login page of an application-initiated {@code app-password} action. */
+    /** Signs in on Keycloak's login page of the account console's {@code app-password} action. */
     private static void signIn(HeadlessChromium chromium, String username) {
-        String account = server.realmUrl() + "/account/";
+        signIn(chromium, username, "account-console", server.realmUrl() + "/account/");
+    }
+
+    /** Signs in on Keycloak's login page of an application-initiated {@code app-password} action. */
+    private static void signIn(HeadlessChromium chromium, String username, String clientId, String redirectUri) {
         chromium.open(server.realmUrl() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-                + "&client_id=account-console&redirect_uri=" + enc(account) + "&state=s&nonce=n"
+                + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri) + "&state=s&nonce=n"
                 + "&code_challenge_method=S256&code_challenge=" + challenge() + "&kc_action=app-password");
         chromium.type(chromium.find("#username"), username);
         chromium.type(chromium.find("#password"), Users.PASSWORD);
