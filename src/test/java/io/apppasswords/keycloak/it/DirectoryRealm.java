@@ -167,6 +167,8 @@ public final class DirectoryRealm {
             realm.setRealm(name);
             realm.setDisplayName(name);
             realm.setUsers(null);
+            // Each journey signs in with several codes; the default window of one step made it wait ~30 s for most.
+            realm.setOtpPolicyLookAheadWindow(OTP_LOOK_AHEAD);
             realm.getRequiredActions().stream().filter(a -> a.getAlias().equals("app-password")).findFirst()
                     .orElseThrow().getConfig().put("passwordChangedAttribute", PASSWORD_CHANGED_ATTRIBUTE);
             return realm;
@@ -193,6 +195,8 @@ public final class DirectoryRealm {
 
     static final String DIRECTORY_PASSWORD = "directory-password-1";
     static final String OTP_LABEL = "Phone";
+    /** The OTP look-around window of these realms, in steps. */
+    static final int OTP_LOOK_AHEAD = 8;
 
 
     static String newDirectoryUser(String prefix) {
@@ -248,7 +252,7 @@ public final class DirectoryRealm {
         assertTrue(setup.hasForm("kc-totp-settings-form"), setup.describe());
         Browser.Form form = setup.form("kc-totp-settings-form");
         String secret = form.element().selectFirst("input[name=totpSecret]").val();
-        Totp totp = new Totp(secret, 6, 30, "HmacSHA1");
+        Totp totp = new Totp(secret, 6, 30, "HmacSHA1", OTP_LOOK_AHEAD);
         Browser.Page done = form.set("totp", totp.fresh()).set("userLabel", OTP_LABEL).submit();
         assertTrue(done.redirected(), done.describe());
         return totp;

@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Keycloak refuses a code it has already accepted for the same credential (realm OTP policy
  * "code reusable" off, the default), for as long as the code could be valid. Tests that send codes to
  * Keycloak should therefore use {@link #fresh()}, which never hands out the same time step or code twice in
- * this JVM and, when the current and the next step are used up, waits for the next period.
+ * this JVM and, when the steps the realm looks ahead to are used up, waits for the next period.
  */
 public final class Totp {
 
@@ -34,11 +34,19 @@ public final class Totp {
     private final int digits;
     private final int periodSeconds;
     private final String algorithm;
+    /** steps after the current one the realm accepts (its OTP policy's look-around window) */
+    private final int lookAhead;
     /** time steps and codes handed out by fresh(), oldest first */
     private final Deque<long[]> usedSteps = new ArrayDeque<>();
     private final Deque<String> usedCodes = new ArrayDeque<>();
 
+    /** A generator for a realm with Keycloak's default look-around window of one step. */
     public Totp(String rawSecret, int digits, int periodSeconds, String algorithm) {
+        this(rawSecret, digits, periodSeconds, algorithm, 1);
+    }
+
+    public Totp(String rawSecret, int digits, int periodSeconds, String algorithm, int lookAhead) {
+        this.lookAhead = lookAhead;
         this.secret = rawSecret;
         this.key = rawSecret.getBytes(StandardCharsets.UTF_8);
         this.digits = digits;
@@ -81,14 +89,14 @@ public final class Totp {
     }
 
     /**
-     * A code Keycloak has not seen from this JVM: the current step's, else the next step's (Keycloak's
-     * default look-around window of 1 accepts it), else waits for the next period.
+     * A code Keycloak has not seen from this JVM: the current step's, else one of the next steps' the realm's
+     * look-around window accepts, else waits for the next period.
      */
     public synchronized String fresh() {
         while (true) {
             long step = currentStep();
             prune(step);
-            for (long candidate = step; candidate <= step + 1; candidate++) {
+            for (long candidate = step; candidate <= step + lookAhead; candidate++) {
                 String code = atStep(candidate);
                 if (!stepUsed(candidate) && !usedCodes.contains(code)) {
                     usedSteps.addLast(new long[] {candidate});
@@ -157,7 +165,7 @@ public final class Totp {
 
     /** Forget what Keycloak no longer remembers (it keeps a used code for 3 periods). */
     private void prune(long currentStep) {
-        while (!usedSteps.isEmpty() && usedSteps.peekFirst()[0] < currentStep - 4) {
+        while (!usedSteps.isEmpty() && usedSteps.peekFirst()[0] < currentStep - 3 - lookAhead) {
             usedSteps.removeFirst();
             usedCodes.removeFirst();
         }
