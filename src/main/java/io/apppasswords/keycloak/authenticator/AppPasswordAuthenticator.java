@@ -6,7 +6,7 @@ import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.LastUse;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
-import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -125,11 +125,11 @@ public class AppPasswordAuthenticator implements Authenticator {
                                               AppPasswordCredentialProvider.Recognised match,
                                               AuthenticatorSettings settings, AppPasswordProtocol protocol,
                                               EventBuilder event) {
-        AppPasswords appPasswords = new AppPasswords(context.getSession(), context.getRealm());
-        AppPasswords.Presented presented = appPasswords.classify(user, match, AppPasswordEvents.system(
+        EndedAppPasswords endedOnes = new EndedAppPasswords(context.getSession(), context.getRealm());
+        EndedAppPasswords.Presented presented = endedOnes.classify(user, match, AppPasswordEvents.system(
                 context.getSession(), context.getRealm(), user, context.getConnection()));
         if (presented.ended() != null) {
-            refuseEnded(context, user, presented.ended(), event, appPasswords, settings);
+            refuseEnded(context, user, presented.ended(), event, endedOnes, settings);
             return null;
         }
         AppPasswordCredentialModel credential = presented.usable();
@@ -160,15 +160,15 @@ public class AppPasswordAuthenticator implements Authenticator {
      * One of the user's own app passwords that has ended: a stale device, not a guess. Refused like a wrong
      * value, not counted (in the mixed flow not handed to the password step either), and the user is told.
      */
-    private static void refuseEnded(AuthenticationFlowContext context, UserModel user, AppPasswords.Ended ended,
-                                    EventBuilder event, AppPasswords appPasswords, AuthenticatorSettings settings) {
+    private static void refuseEnded(AuthenticationFlowContext context, UserModel user, EndedAppPasswords.Ended ended,
+                                    EventBuilder event, EndedAppPasswords endedOnes, AuthenticatorSettings settings) {
         String code = ended.reason().refusal().code();
         event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
                 .detail(Details.REASON, code)
                 .error(code);
         String clientId = context.getAuthenticationSession().getClient().getClientId();
-        appPasswords.endedUsed(user, ended, clientIp(context, settings), clientId);
+        endedOnes.used(user, ended, clientIp(context, settings), clientId);
         refuseUncounted(context);
     }
 

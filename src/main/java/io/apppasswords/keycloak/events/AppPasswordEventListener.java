@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
 import io.apppasswords.keycloak.lifecycle.EndReason;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.Eligibility;
@@ -110,7 +111,7 @@ public class AppPasswordEventListener implements EventListenerProvider {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
-            new AppPasswords(session, realm).deletedByKeycloak(user, appPasswordId, reason);
+            new EndedAppPasswords(session, realm).deletedByKeycloak(user, appPasswordId, reason);
         }
     }
 

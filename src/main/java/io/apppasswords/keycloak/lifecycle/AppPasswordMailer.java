@@ -58,7 +58,7 @@ public final class AppPasswordMailer {
     }
 
     /** "Your app password 'X' was used at … from … through … after it was deleted on …". */
-    static void endedUsed(KeycloakSession session, RealmModel realm, UserModel user, AppPasswords.Ended ended,
+    static void endedUsed(KeycloakSession session, RealmModel realm, UserModel user, EndedAppPasswords.Ended ended,
                           long usedAt, String ip, String clientId) {
         Locale locale = session.getContext().resolveLocale(user);
         Map<String, Object> attributes = new HashMap<>();

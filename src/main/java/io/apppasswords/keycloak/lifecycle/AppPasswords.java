@@ -29,14 +29,13 @@ import java.util.function.Supplier;
 /**
  * The one way app passwords begin and end. Every path (the creation page, both REST APIs, the login step,
  * the event listener, the clean-up) comes here, so a rule about creating or ending one is written once:
- * the realm's policy, the transaction, the event with its reason, the e-mail.
+ * the realm's policy, the transaction, the event with its reason, the e-mail. What an ended one still means
+ * to a login is {@link EndedAppPasswords}.
  */
 public final class AppPasswords {
 
     private static final Logger LOG = Logger.getLogger(AppPasswords.class);
     private static final int REVOKE_ATTEMPTS = 3;
-    private static final String ENDED_MAIL_KEY = "app-password-ended-mail:";
-    private static final long ENDED_MAIL_SECONDS = 24 * 60 * 60;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -251,68 +250,6 @@ public final class AppPasswords {
             AppPasswordHistory.ended(user, credential, endedAt, reason.name());
         }
         return true;
-    }
-
-    /**
-     * Keycloak's own account or admin console deleted an app password (it reports that only afterwards):
-     * its record, written at creation, notes when and why.
-     */
-    public void deletedByKeycloak(UserModel user, String appPasswordId, EndReason reason) {
-        if (appPasswordId != null && provider().get(user, appPasswordId).isEmpty()) {
-            AppPasswordHistory.find(user, appPasswordId)
-                    .ifPresent(h -> h.markEnded(user, Time.currentTimeMillis(), reason.name()));
-        }
-    }
-
-    /** An app password that has ended, as a login that still presents it is told about it. */
-    public record Ended(String appPasswordId, String name, EndReason reason, Long endedAt) {
-    }
-
-    /**
-     * What a presented value is for this login: {@code usable} (an app password that may sign in, client
-     * permitting), {@code ended} (one the policy still remembers as ended: refuse it without counting a
-     * guess), or neither (a wrong value, which counts).
-     */
-    public record Presented(AppPasswordCredentialModel usable, Ended ended) {
-    }
-
-    /**
-     * The one rule for which app passwords count as ended: expired, older than the password (ended here and
-     * now, see {@link #endIfPredatesPassword}) or recorded as ended, within the policy's retention.
-     *
-     * @param event for the REMOVE_CREDENTIAL of an app password this login finds older than the password
-     */
-    public Presented classify(UserModel user, AppPasswordCredentialProvider.Recognised recognised, EventBuilder event) {
-        AppPasswordPolicy policy = RealmPolicy.of(realm);
-        long now = Time.currentTimeMillis();
-        Ended ended = null;
-        if (recognised.live().isPresent()) {
-            AppPasswordCredentialModel credential = recognised.live().get();
-            if (credential.isExpired(now)) {
-                ended = new Ended(credential.getId(), credential.getUserLabel(), EndReason.EXPIRED,
-                        credential.getData().getExpiresAt());
-            } else if (endIfPredatesPassword(user, credential, event)) {
-                ended = new Ended(credential.getId(), credential.getUserLabel(), EndReason.PASSWORD_CHANGED, now);
-            } else {
-                return new Presented(credential, null);
-            }
-        } else if (recognised.remembered().isPresent()) {
-            AppPasswordHistory history = recognised.remembered().get();
-            ended = new Ended(history.appPasswordId(), history.name(), EndReason.of(history.reason()), history.endedAt());
-        }
-        return new Presented(null, ended != null && policy.remembers(ended.endedAt(), now) ? ended : null);
-    }
-
-    /**
-     * E-mails the user that a device still uses an ended app password, at most once a day per app password
-     * (across the cluster, through Keycloak's single-use store), when the realm can send mail.
-     */
-    public void endedUsed(UserModel user, Ended ended, String ip, String clientId) {
-        if (!AppPasswordMailer.canMail(realm, user)
-                || !session.singleUseObjects().putIfAbsent(ENDED_MAIL_KEY + ended.appPasswordId(), ENDED_MAIL_SECONDS)) {
-            return;
-        }
-        AppPasswordMailer.endedUsed(session, realm, user, ended, Time.currentTimeMillis(), ip, clientId);
     }
 
     private AppPasswordCredentialProvider provider() {
