@@ -33,9 +33,9 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apppasswords.keycloak.it.HttpReply;
+import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.TokenClient;
 import io.apppasswords.keycloak.it.Totp;
 
@@ -49,7 +49,6 @@ import io.apppasswords.keycloak.it.Totp;
 class DockerComposeSmokeIT {
 
     private static final Duration STARTUP = Duration.ofMinutes(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Container
     private static final ComposeContainer COMPOSE = new ComposeContainer(new File("docker/compose.yaml"))
@@ -77,7 +76,7 @@ class DockerComposeSmokeIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"smoke " + UUID.randomUUID() + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
-        JsonNode body = JSON.readTree(created.body());
+        JsonNode body = Json.read(created.body());
         String appPassword = body.path("password").asText();
 
         try (Store store = imap().connect("alice", appPassword)) {

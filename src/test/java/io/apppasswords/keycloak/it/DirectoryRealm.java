@@ -1,32 +1,30 @@
 package io.apppasswords.keycloak.it;
 
-import io.apppasswords.keycloak.it.DirectoryRealm.Mode;
-import org.keycloak.admin.client.resource.UserResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import java.util.List;
-import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
-import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.ws.rs.core.Response;
-import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.common.util.MultivaluedHashMap;
-import org.keycloak.representations.idm.ComponentRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A realm like the demo realm (same clients, flows and app-password policy, no users) whose users come from
@@ -63,7 +61,6 @@ public final class DirectoryRealm {
     public static final String PASSWORD_CHANGED_ATTRIBUTE = "pwdChangedTime";
 
     private static final Pattern UUID_PATTERN = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Map<Mode, DirectoryRealm> REALMS = new ConcurrentHashMap<>();
 
     private final String name;
@@ -161,20 +158,16 @@ public final class DirectoryRealm {
             m.appendReplacement(fresh, ids.computeIfAbsent(m.group(), id -> UUID.randomUUID().toString()));
         }
         m.appendTail(fresh);
-        try {
-            RealmRepresentation realm = JSON.readValue(fresh.toString(), RealmRepresentation.class);
-            realm.setId(null);
-            realm.setRealm(name);
-            realm.setDisplayName(name);
-            realm.setUsers(null);
-            // Each journey signs in with several codes; the default window of one step made it wait ~30 s for most.
-            realm.setOtpPolicyLookAheadWindow(OTP_LOOK_AHEAD);
-            realm.getRequiredActions().stream().filter(a -> a.getAlias().equals("app-password")).findFirst()
-                    .orElseThrow().getConfig().put("passwordChangedAttribute", PASSWORD_CHANGED_ATTRIBUTE);
-            return realm;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RealmRepresentation realm = Json.read(fresh.toString(), RealmRepresentation.class);
+        realm.setId(null);
+        realm.setRealm(name);
+        realm.setDisplayName(name);
+        realm.setUsers(null);
+        // Each journey signs in with several codes; the default window of one step made it wait ~30 s for most.
+        realm.setOtpPolicyLookAheadWindow(OTP_LOOK_AHEAD);
+        realm.getRequiredActions().stream().filter(a -> a.getAlias().equals("app-password")).findFirst()
+                .orElseThrow().getConfig().put("passwordChangedAttribute", PASSWORD_CHANGED_ATTRIBUTE);
+        return realm;
     }
 
     private static MultivaluedHashMap<String, String> config(Map<String, String> values) {

@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -29,6 +30,18 @@ public final class Json {
             return MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON", e);
+        }
+    }
+
+    /**
+     * Typed reading that skips fields {@code type} does not know: a representation file written for a newer
+     * Keycloak than the admin client's classes.
+     */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a " + type.getSimpleName(), e);
         }
     }
 
