@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +18,10 @@ import io.apppasswords.keycloak.it.Dovecot;
 import io.apppasswords.keycloak.it.MailServers;
 
 /**
- * The README's Dovecot blocks are the templates DovecotLuaPassdbIT runs, filled in with the README's
- * placeholders: what admins copy is what is tested.
+ * The README's mail-server blocks against the templates the tests run: the Lua passdb's blocks are those
+ * templates (DovecotLuaPassdbIT), filled in with the README's placeholders; the excerpts for 2.3's built-in
+ * passdb and for Postfix (MailServerIT) set nothing the templates set differently. What admins copy is what
+ * is tested.
  */
 class ReadmeDovecotBlocksTest {
 
@@ -27,7 +33,16 @@ class ReadmeDovecotBlocksTest {
             "DOVECOT_CONF_DIR", "/etc/dovecot",
             "MAIL_UID", "vmail",
             "MAIL_GID", "vmail",
-            "MAIL_ROOT", "/var/mail/vhosts");
+            "MAIL_ROOT", "/var/mail/vhosts",
+            "TLS_KEY", "/etc/ssl/private/mail.key",
+            "TLS_CERT", "/etc/ssl/certs/mail.pem");
+
+    /**
+     * Settings of the excerpts that are the admin's own by nature: Keycloak's CA (the tests' Keycloak speaks
+     * plain HTTP on loopback) and where Postfix finds Dovecot's auth service (a socket in a stock Postfix
+     * chroot, a TCP port in the tests; the README names both).
+     */
+    private static final Set<String> ADMINS_OWN = Set.of("tls_ca_cert_file", "smtpd_sasl_path");
 
     private static String readme() throws IOException {
         return Files.readString(Path.of("README.md"));
@@ -53,6 +68,84 @@ class ReadmeDovecotBlocksTest {
         String readme = readme();
         assertTrue(readme.contains(block(Dovecot.Line.V2_3.authTemplate())), "auth-keycloak-2.3.conf");
         assertTrue(readme.contains(block(Dovecot.TEMPLATES.resolve(Dovecot.SETTINGS_23))), Dovecot.SETTINGS_23);
+    }
+
+    @Test
+    void theDovecot23BuiltInPassdbExcerptsSetWhatTheTestedTemplatesSet() throws IOException {
+        String readme = readme();
+        assertAgrees(excerpt(readme, "`dovecot.conf` (full file:"), "dovecot/dovecot.conf");
+        assertAgrees(excerpt(readme, "`dovecot-oauth2.conf.ext` (mode 0600"), "dovecot/dovecot-oauth2.conf.ext");
+    }
+
+    @Test
+    void thePostfixExcerptsSetWhatTheTestedTemplatesSet() throws IOException {
+        String readme = readme();
+        assertAgrees(excerpt(readme, "`main.cf` ([full template]"), "postfix/main.cf");
+        Map<String, String> submission = assertAgrees(excerpt(readme, "`master.cf`, the submission service"),
+                "postfix/master.cf");
+        assertTrue(submission.containsKey("-o smtpd_sasl_auth_enable"), "the excerpt shows the service's options");
+    }
+
+    /** The settings of {@code excerpt}, each the same in the template; returns them. */
+    private static Map<String, String> assertAgrees(String excerpt, String template) throws IOException {
+        Map<String, String> shown = settings(excerpt);
+        assertTrue(shown.size() >= 4, "parsed the README excerpt for " + template + ": " + shown);
+        String text = Files.readString(MailServers.TEMPLATES.resolve(template));
+        for (Map.Entry<String, String> value : README_VALUES.entrySet()) {
+            text = text.replace("${" + value.getKey() + "}", value.getValue());
+        }
+        Map<String, String> tested = settings(text);
+        shown.forEach((key, value) -> {
+            if (!ADMINS_OWN.contains(key)) {
+                assertEquals(value, tested.get(key), "README's " + key + " vs docker/mail/" + template);
+            }
+        });
+        return shown;
+    }
+
+    /** The first fenced block after {@code marker}. */
+    private static String excerpt(String readme, String marker) {
+        int at = readme.indexOf(marker);
+        assertTrue(at >= 0, "README has " + marker);
+        int open = readme.indexOf("```\n", at) + 4;
+        return readme.substring(open, readme.indexOf("```", open));
+    }
+
+    /**
+     * Dovecot and Postfix settings as "section/key" → value (Dovecot's nested sections, Postfix master.cf's
+     * {@code -o key=value} as "-o key"); comments, blank lines and master.cf's service lines left out.
+     */
+    static Map<String, String> settings(String config) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Deque<String> sections = new ArrayDeque<>();
+        for (String raw : config.split("\n")) {
+            String line = raw.replaceFirst("(^|\\s)#.*$", "").trim();
+            if (line.endsWith("{")) {
+                sections.addLast(line.substring(0, line.length() - 1).trim() + "/");
+            } else if (line.equals("}")) {
+                sections.removeLast();
+            } else if (line.startsWith("-o ") && line.contains("=")) {
+                settings.put("-o " + line.substring(3, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim());
+            } else if (line.contains("=")) {
+                String key = String.join("", sections) + line.substring(0, line.indexOf('=')).trim();
+                settings.put(key, line.substring(line.indexOf('=') + 1).trim());
+            }
+        }
+        return settings;
+    }
+
+    @Test
+    void theSettingsReaderKnowsSectionsCommentsAndServiceOptions() {
+        Map<String, String> read = settings("""
+                # a comment = not a setting
+                auth_cache_size = 0   # trailing comment
+                passdb {
+                  args = /etc/x.conf.ext
+                }
+                submission inet n - y - - smtpd
+                  -o smtpd_tls_auth_only=yes
+                """);
+        assertEquals(Map.of("auth_cache_size", "0", "passdb/args", "/etc/x.conf.ext", "-o smtpd_tls_auth_only", "yes"), read);
     }
 
     @Test
