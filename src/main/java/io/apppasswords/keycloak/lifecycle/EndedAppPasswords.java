@@ -5,11 +5,15 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * App passwords after their end: a device that still presents one is a stale device, not a guess. The
@@ -20,6 +24,9 @@ public final class EndedAppPasswords {
 
     private static final String MAIL_KEY = "app-password-ended-mail:";
     private static final long MAIL_SECONDS = 24 * 60 * 60;
+    /** The name of the pool of Keycloak's executors provider these notices are sent from. */
+    private static final String MAIL_EXECUTOR = "app-password-mail";
+    private static final Logger LOG = Logger.getLogger(EndedAppPasswords.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -70,14 +77,36 @@ public final class EndedAppPasswords {
 
     /**
      * E-mails the user that a device still uses an ended app password, at most once a day per app password
-     * (across the cluster, through Keycloak's single-use store), when the realm can send mail.
+     * (across the cluster, through Keycloak's single-use store), when the realm can send mail. Sent from a
+     * thread of its own: the refusal a mail app gets neither waits for the mail server (up to Keycloak's SMTP
+     * timeout when it hangs) nor takes longer the first time than the next.
      */
     public void used(UserModel user, Ended ended, String ip, String clientId) {
         if (!AppPasswordMailer.canMail(realm, user)
                 || !session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
             return;
         }
-        AppPasswordMailer.endedUsed(session, realm, user, ended, Time.currentTimeMillis(), ip, clientId);
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        String userId = user.getId();
+        long usedAt = Time.currentTimeMillis();
+        session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR).execute(() -> {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, background -> {
+                    RealmModel realmNow = background.realms().getRealm(realmId);
+                    if (realmNow == null) {
+                        return;
+                    }
+                    background.getContext().setRealm(realmNow);
+                    UserModel userNow = background.users().getUserById(realmNow, userId);
+                    if (userNow != null) {
+                        AppPasswordMailer.endedUsed(background, realmNow, userNow, ended, usedAt, ip, clientId);
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("could not send the ended-app-password notice for user %s: %s", userId, e.toString());
+            }
+        });
     }
 
     /**

@@ -10,6 +10,9 @@ import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +122,31 @@ class EndedAppPasswordIT {
         assertTrue(text.matches("(?s).*IP address: (127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1)\\s.*"), text);
         assertTrue(html.contains("Thunderbird &lt;laptop&gt;") && html.contains("deleted by you"), html);
         Mailbox.assertNoSecret(notice, secret);
+    }
+
+    /**
+     * The notice goes out from a thread of its own: a mail server that accepts the connection and never
+     * greets (Keycloak waits 10 s for it by default) does not hold up the refusal the mail app gets.
+     */
+    @Test
+    void aHangingMailServerDoesNotDelayTheRefusal() throws Exception {
+        String username = Users.create("ended-hanging-smtp");
+        String secret = Users.createAppPassword(username, "Old tablet");
+        deleteInAccountConsole(username, Users.appPasswords(username).get(0).getId());
+        try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            mailbox.pointRealmAt(hanging.getLocalPort());
+            long start = System.nanoTime();
+            HttpReply refused = mail(username, secret);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(400, refused.status(), refused.toString());
+            hanging.setSoTimeout(15_000);
+            try (Socket notice = hanging.accept()) {
+                assertTrue(notice.isConnected(), "Keycloak set out to send the notice");
+            }
+            assertTrue(millis < 5_000, "refused after " + millis + " ms, not after the mail server's timeout");
+        } finally {
+            mailbox.pointRealmHere();
+        }
     }
 
     @Test
