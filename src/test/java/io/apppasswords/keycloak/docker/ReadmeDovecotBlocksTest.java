@@ -124,11 +124,11 @@ class ReadmeDovecotBlocksTest {
                 sections.addLast(line.substring(0, line.length() - 1).trim() + "/");
             } else if (line.equals("}")) {
                 sections.removeLast();
-            } else if (line.startsWith("-o ") && line.contains("=")) {
-                settings.put("-o " + line.substring(3, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim());
             } else if (line.contains("=")) {
-                String key = String.join("", sections) + line.substring(0, line.indexOf('=')).trim();
-                settings.put(key, line.substring(line.indexOf('=') + 1).trim());
+                int eq = line.indexOf('=');
+                String key = line.startsWith("-o ") ? "-o " + line.substring(3, eq).trim()
+                        : String.join("", sections) + line.substring(0, eq).trim();
+                settings.put(key, line.substring(eq + 1).trim());
             }
         }
         return settings;

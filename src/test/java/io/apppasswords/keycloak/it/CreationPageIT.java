@@ -121,12 +121,7 @@ class CreationPageIT {
         // The account console's script would log in anew at once, replacing the URL this test reads; Keycloak
         // answers 404 here, so the browser stays on the redirect back to the app.
         String callback = server.realmUrl() + "/creation-page-test-callback";
-        ClientRepresentation app = new ClientRepresentation();
-        app.setClientId("creation-page-" + System.nanoTime());
-        app.setPublicClient(true);
-        app.setStandardFlowEnabled(true);
-        app.setRedirectUris(List.of(callback));
-        String appId = Fixtures.createClient(app);
+        ClientRepresentation app = Fixtures.redirectClient("creation-page", callback, Map.of());
         try (HeadlessChromium chromium = new HeadlessChromium(900, 1000)) {
             signIn(chromium, username, app.getClientId(), callback);
 
@@ -154,7 +149,7 @@ class CreationPageIT {
             assertTrue(chromium.url().contains("kc_action_status=success"), chromium.url());
             assertTrue(TokenClient.demo().mailLogin(username, secret).ok(), "the new app password works");
         } finally {
-            Users.realm().clients().get(appId).remove();
+            Users.realm().clients().get(app.getId()).remove();
         }
         List<String> types = Users.get(username).credentials().stream().map(CredentialRepresentation::getType).sorted().toList();
         assertEquals(List.of("app-password", "app-password-history", "otp", "password"), types);

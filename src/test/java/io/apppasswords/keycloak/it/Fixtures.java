@@ -85,6 +85,22 @@ final class Fixtures {
         }
     }
 
+    /**
+     * A public browser client whose one redirect URI is {@code redirectUri}, with Keycloak's flows or the
+     * overrides given; created in the demo realm, its {@code id} set.
+     */
+    static ClientRepresentation redirectClient(String prefix, String redirectUri, Map<String, String> flowOverrides) {
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(prefix + "-" + System.nanoTime());
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setRedirectUris(List.of(redirectUri));
+        client.setAuthenticationFlowBindingOverrides(flowOverrides);
+        client.setId(createClient(client));
+        return client;
+    }
+
     /** A public client for a browser app served from {@code webOrigin}, with direct grants for the tests. */
     static String browserAppClient(String webOrigin) {
         String clientId = "spa-" + UUID.randomUUID().toString().substring(0, 8);

@@ -118,14 +118,9 @@ class PasskeyIT {
             flows().updateExecutions(alias, step);
         }
 
-        ClientRepresentation client = new ClientRepresentation();
-        client.setClientId("passkey-portal-" + System.nanoTime());
-        client.setPublicClient(true);
-        client.setStandardFlowEnabled(true);
-        client.setDirectAccessGrantsEnabled(false);
-        client.setRedirectUris(List.of(server.realmUrl() + "/passkey-test-callback"));
-        client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId));
-        clientUuid = Fixtures.createClient(client);
+        ClientRepresentation client = Fixtures.redirectClient("passkey-portal", server.realmUrl() + "/passkey-test-callback",
+                Map.of("browser", flowId));
+        clientUuid = client.getId();
         return client.getClientId();
     }
 
