@@ -73,9 +73,12 @@ class PasskeyIT {
             assertEquals(List.of("webauthn-passwordless"),
                     Users.get(username).credentials().stream().map(CredentialRepresentation::getType).toList());
 
-            // 3. A new browser session: sign in with the passkey alone and create an app password.
-            chromium.deleteAllCookies();
+            // 3. A new browser session: sign in with the passkey alone and create an app password. The account
+            // console is left for a page without script first: once its cookies are gone it would start a login
+            // of its own, which could replace the one opened here.
             String callback = server.realmUrl() + "/passkey-test-callback";
+            chromium.open(callback);
+            chromium.deleteAllCookies();
             chromium.open(authorize(clientId, callback, "app-password"));
             chromium.type(chromium.find("#username"), username);
             chromium.click(chromium.find("#kc-login"));
