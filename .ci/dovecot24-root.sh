@@ -7,7 +7,8 @@
 set -euo pipefail
 
 root=${1:-${DOVECOT24_ROOT:-$HOME/.cache/keycloak-app-passwords/debian13-dovecot}}
-marker="$root/.app-passwords-root-complete"
+# The marker names what the root holds: a root made for an older list is made again.
+marker="$root/.app-passwords-root-complete-v2"
 if [ -e "$marker" ] && [ -x "$root/usr/sbin/dovecot" ]; then
   echo "$root"
   exit 0
@@ -31,7 +32,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 rm -rf "$root"
 mkdir -p "$(dirname "$root")"
 debootstrap --variant=minbase \
-  --include=dovecot-imapd,dovecot-submissiond,dovecot-auth-lua,ca-certificates \
+  --include=dovecot-imapd,dovecot-submissiond,dovecot-lmtpd,dovecot-auth-lua,postfix,ca-certificates \
   trixie "$root" "$mirror" >&2
 # minbase leaves no hosts file: "localhost" in a token URL must resolve inside the root too
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
