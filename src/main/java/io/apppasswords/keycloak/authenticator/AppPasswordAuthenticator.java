@@ -1,9 +1,9 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
-import io.apppasswords.keycloak.credential.LastUse;
+import io.apppasswords.keycloak.lifecycle.LastUse;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
 import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
@@ -162,13 +162,8 @@ public class AppPasswordAuthenticator implements Authenticator {
      */
     private static void refuseEnded(AuthenticationFlowContext context, UserModel user, EndedAppPasswords.Ended ended,
                                     EventBuilder event, EndedAppPasswords endedOnes, AuthenticatorSettings settings) {
-        String code = ended.reason().refusal().code();
-        event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
-                .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
-                .detail(Details.REASON, code)
-                .error(code);
-        String clientId = context.getAuthenticationSession().getClient().getClientId();
-        endedOnes.used(user, ended, clientIp(context, settings), clientId);
+        endedOnes.refused(event, user, ended, clientIp(context, settings),
+                context.getAuthenticationSession().getClient().getClientId());
         refuseUncounted(context);
     }
 
