@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.lifecycle.AppPasswordLogin;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;
