@@ -72,15 +72,14 @@ public final class EndedAppPasswords {
     }
 
     /**
-     * A login presented {@code ended}: its LOGIN_ERROR says which app password, why it ended (the
-     * {@link EndReason} text, as its REMOVE_CREDENTIAL did) and the refusal's code as error; the user is told
-     * ({@link #used}). The caller answers as to a wrong value, without counting it.
+     * A login presented {@code ended}: its LOGIN_ERROR says which app password and why it ended (the
+     * {@link EndReason} text, as its REMOVE_CREDENTIAL did; the caller sets the refusal's code as error); the
+     * user is told ({@link #used}). The caller answers as to a wrong value, without counting it.
      */
     public void refused(EventBuilder event, UserModel user, Ended ended, String ip, String clientId) {
         event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
                 .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
-                .detail(Details.REASON, ended.reason().text())
-                .error(ended.reason().refusal().code());
+                .detail(Details.REASON, ended.reason().text());
         used(user, ended, ip, clientId);
     }
 
