@@ -27,8 +27,8 @@ import java.util.Set;
  * {@link Step#EXPIRE} (expired longer ago than the grace period), {@link Step#REVOKE_UNUSED} (unused for
  * {@code revokeUnusedDays}), the warnings {@code warnDaysBefore} days ahead of either ({@link Step#WARN_EXPIRY},
  * {@link Step#WARN_UNUSED}: once per app password and reason, the data remembers what was warned of, so a later
- * use or a new expiry brings a new warning), and {@link Step#FORGET_ENDED} (records of ended app passwords
- * past their realm's retention). Which steps are due is decided by {@link #due} and {@link #forget}, pure
+ * use or a new expiry brings a new warning), and forgetting the records of ended app passwords past their
+ * realm's retention ({@link #forget}). Which steps are due is decided by {@link #due} and {@link #forget}, pure
  * functions of an app password's data, its realm's policy and the time. Runs on a timer on every node, but
  * through {@link ClusterProvider#executeIfNotExecuted} only one node works per interval.
  *
@@ -47,7 +47,7 @@ public class AppPasswordHousekeeping implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(AppPasswordHousekeeping.class);
 
-    /** The steps, each a change the realm's policy asks for. */
+    /** The steps over app passwords, each a change the realm's policy asks for. */
     enum Step {
         /** Ends an app password expired longer ago than {@code expiredGraceDays}. */
         EXPIRE,
@@ -56,9 +56,7 @@ public class AppPasswordHousekeeping implements Runnable {
         /** E-mails that an app password expires within {@code warnDaysBefore}. */
         WARN_EXPIRY,
         /** E-mails that an app password will be revoked as unused within {@code warnDaysBefore}. */
-        WARN_UNUSED,
-        /** Forgets the record of an ended app password past {@code endedRetentionDays}. */
-        FORGET_ENDED
+        WARN_UNUSED
     }
 
     private final KeycloakSessionFactory factory;
@@ -112,7 +110,7 @@ public class AppPasswordHousekeeping implements Runnable {
     }
 
     /**
-     * Whether the record of an ended app password is to be forgotten now ({@link Step#FORGET_ENDED}); one not
+     * The step over records: whether the record of an ended app password is to be forgotten now; one not
      * yet dated (its app password was removed by a way without an event) is dated instead, see
      * {@link EndedAppPasswords#forgetOrDate}.
      */
@@ -144,7 +142,7 @@ public class AppPasswordHousekeeping implements Runnable {
         return changed;
     }
 
-    /** One bounded pass over the records of ended app passwords: {@link Step#FORGET_ENDED}; returns how many. */
+    /** One bounded pass over the records of ended app passwords: {@link #forget}; returns how many it forgot. */
     int endedRecords(KeycloakSession session) {
         List<CredentialRows.Row> rows = CredentialRows.page(session, AppPasswordHistory.TYPE, historyCursor, PAGE);
         historyCursor = rows.size() < PAGE ? "" : rows.get(rows.size() - 1).id();

@@ -61,7 +61,7 @@ class AppPasswordHousekeepingTest {
     }
 
     @Test
-    void forgetEnded() {
+    void forgetEndedRecords() {
         AppPasswordHistory.Data record = new AppPasswordHistory.Data();
         record.endedAt = NOW - 91 * DAY;
         assertTrue(AppPasswordHousekeeping.forget(record, POLICY, NOW), "past the 90-day retention");
