@@ -83,13 +83,13 @@ public class AdminAppPasswordResource {
         InventoryFilter filter = filter(search, neverUsed, unusedDays, expiringDays, expired);
         int from = number("first", first, 0, 0, Integer.MAX_VALUE);
         AppPasswordInventory.Position position = position(after);
-        if (first != null && after != null) {
+        if (first != null && position != null) {
             throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "Give first or after, not both.");
         }
         int size = number("max", max, DEFAULT_PAGE, 1, PAGE_LIMIT);
         long now = Time.currentTimeMillis();
         boolean csv = wantsCsv(headers);
-        if (!csv || first != null || after != null || max != null) {
+        if (!csv || first != null || position != null || max != null) {
             // One more row than asked tells whether there is a next page.
             List<AppPasswordInventory.Row> rows = position != null ? inventory().after(filter, now, position, size + 1)
                     : inventory().page(filter, now, from, size + 1);
@@ -139,8 +139,9 @@ public class AdminAppPasswordResource {
         return answer.header("Content-Disposition", "attachment; filename=\"app-passwords.csv\"");
     }
 
+    /** A blank {@code after} (a script's empty variable) means from the start, like none. */
     private static AppPasswordInventory.Position position(String after) {
-        if (after == null) {
+        if (after == null || after.isBlank()) {
             return null;
         }
         try {

@@ -235,7 +235,8 @@ class InventoryIT {
 
         String notJson = java.util.Base64.getUrlEncoder().encodeToString("nope".getBytes(StandardCharsets.UTF_8));
         String twoParts = java.util.Base64.getUrlEncoder().encodeToString("[\"a\",\"b\"]".getBytes(StandardCharsets.UTF_8));
-        for (String bad : List.of("after=", "after=%25%25%25", "after=" + notJson, "after=" + twoParts,
+        assertEquals(all.subList(6, 7), names(list("search=" + p + "&after=")), "a blank cursor: from the start");
+        for (String bad : List.of("after=%25%25%25", "after=" + notJson, "after=" + twoParts,
                 "after=" + enc("[\"a\",\"b\",\"c\"]"), "after=" + after + "&first=0")) {
             AppPasswordAssertions.assertError(400, "invalid_request", get("search=" + p + "&" + bad, "application/json"));
             AppPasswordAssertions.assertError(400, "invalid_request", get("search=" + p + "&" + bad, "text/csv"));
