@@ -235,7 +235,7 @@ class InventoryIT {
 
         String notJson = java.util.Base64.getUrlEncoder().encodeToString("nope".getBytes(StandardCharsets.UTF_8));
         String twoParts = java.util.Base64.getUrlEncoder().encodeToString("[\"a\",\"b\"]".getBytes(StandardCharsets.UTF_8));
-        assertEquals(all.subList(6, 7), names(list("search=" + p + "&after=")), "a blank cursor: from the start");
+        assertEquals(all.subList(3, 7), names(list("search=" + p + "&after=")), "a blank cursor: from the start (the first user's were revoked above)");
         for (String bad : List.of("after=%25%25%25", "after=" + notJson, "after=" + twoParts,
                 "after=" + enc("[\"a\",\"b\",\"c\"]"), "after=" + after + "&first=0")) {
             AppPasswordAssertions.assertError(400, "invalid_request", get("search=" + p + "&" + bad, "application/json"));
