@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Inventory benchmark (issue 14): builds the extension if needed, starts PostgreSQL (Debian's postgresql
 # package) and ONE production-mode Keycloak 26.7.3 on it, seeds 100,000 users with 5 app passwords each in
-# SQL, times the inventory's first page, an unusedDays=365 page, a deep page and the CSV of everything, and
-# prints the query plans. About 10 minutes on 2 cores.
+# SQL, times first pages with each filter and search, deep pages (first= and the after= cursor) and the CSV
+# of everything, and prints the query plans. About 10 minutes on 2 cores.
 #   bench/inventory.sh                          # the issue's scale
 #   bench/inventory.sh -Dbench.users=2000       # any -D option of InventoryBenchmark (see its Javadoc)
 # The report is also written to target/bench/inventory.md. Not part of CI.

@@ -1,13 +1,18 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.util.JsonSerialization;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,6 +25,13 @@ import java.util.Locale;
  * and epoch milliseconds have 13 digits from 2001 to 2286, so comparing the 13 characters after the key as
  * text compares the times. The filter is exact, so paging and bulk revocation see the same rows.
  *
+ * <p>{@code search} has no index to use either (a substring, any case). A query that tests it on the joined
+ * rows lets the database choose between walking in sort order (fast when many rows match) and joining
+ * everything (seconds at 500,000 rows when few do), and its estimate cannot tell which case it is. So the
+ * matching users and the matching names are looked up first, each in its own table, stopping at
+ * {@value #FEW} matches; when both stay below, the page is read by those ids (primary key and user
+ * indexes), else by the walk, which then finds matches quickly.
+ *
  * <p>Rows are scalars: the secret column is never read.
  */
 public final class AppPasswordInventory {
@@ -27,6 +39,10 @@ public final class AppPasswordInventory {
     /** One app password with its user; {@link #credential()} carries no secret. */
     public record Row(String id, String userId, String username, String name, Long createdDate,
                       String credentialData) {
+
+        public Position position() {
+            return new Position(username, name, id);
+        }
 
         public AppPasswordCredentialModel credential() {
             CredentialModel model = new CredentialModel();
@@ -38,6 +54,40 @@ public final class AppPasswordInventory {
             return AppPasswordCredentialModel.from(model);
         }
     }
+
+    /**
+     * Where a row sits in the inventory's order; {@link #cursor()} is its opaque text form for the next
+     * page's {@code after}.
+     */
+    public record Position(String username, String name, String id) {
+
+        public String cursor() {
+            try {
+                return Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(JsonSerialization.writeValueAsBytes(new String[]{username, name, id}));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The position a {@link #cursor()} names; {@link IllegalArgumentException} for anything else. */
+        public static Position ofCursor(String cursor) {
+            String[] parts;
+            try {
+                parts = JsonSerialization.readValue(new String(Base64.getUrlDecoder().decode(cursor),
+                        StandardCharsets.UTF_8), String[].class);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor", e);
+            }
+            if (parts == null || parts.length != 3 || parts[0] == null || parts[1] == null || parts[2] == null) {
+                throw new IllegalArgumentException("not a cursor");
+            }
+            return new Position(parts[0], parts[1], parts[2]);
+        }
+    }
+
+    /** Up to this many matching users and names are read by id; more go by the walk. */
+    static final int FEW = 500;
 
     private static final String LAST_USED = "\"lastUsedAt\":";
     private static final String EXPIRES = "\"expiresAt\":";
@@ -62,21 +112,45 @@ public final class AppPasswordInventory {
      * the whole inventory costs the same per page at the end as at the start, and rows deleted behind the
      * walk (a bulk revocation) shift nothing.
      */
-    public List<Row> after(InventoryFilter filter, long now, Row after, int max) {
+    public List<Row> after(InventoryFilter filter, long now, Position after, int max) {
         return query(filter, now, after).setMaxResults(max).getResultList().stream()
                 .map(AppPasswordInventory::row).toList();
     }
 
-    private TypedQuery<Object[]> query(InventoryFilter f, long now, Row after) {
+    private TypedQuery<Object[]> query(InventoryFilter f, long now, Position after) {
+        EntityManager em = KeycloakJpa.entityManager(session);
         StringBuilder jpql = new StringBuilder("select c.id, u.id, u.username, c.userLabel, c.createdDate, c.credentialData"
                 + " from CredentialEntity c join c.user u where u.realmId = :realm and c.type = :type");
         List<Object[]> parameters = new ArrayList<>();
         parameters.add(new Object[]{"realm", realm.getId()});
         parameters.add(new Object[]{"type", AppPasswordCredentialModel.TYPE});
         if (f.search() != null) {
-            jpql.append(" and (lower(u.username) like :search escape '!' or lower(u.email) like :search escape '!'"
-                    + " or lower(c.userLabel) like :search escape '!')");
-            parameters.add(new Object[]{"search", "%" + likeEscaped(f.search().toLowerCase(Locale.ROOT)) + "%"});
+            String pattern = "%" + likeEscaped(f.search().toLowerCase(Locale.ROOT)) + "%";
+            List<String> users = em.createQuery("select u.id from UserEntity u where u.realmId = :realm and"
+                            + " (lower(u.username) like :search escape '!' or lower(u.email) like :search escape '!')", String.class)
+                    .setParameter("realm", realm.getId()).setParameter("search", pattern)
+                    .setMaxResults(FEW).getResultList();
+            List<String> named = users.size() == FEW ? List.of() : em.createQuery("select c.id from CredentialEntity c"
+                            + " where c.type = :type and lower(c.userLabel) like :search escape '!'", String.class)
+                    .setParameter("type", AppPasswordCredentialModel.TYPE).setParameter("search", pattern)
+                    .setMaxResults(FEW).getResultList();
+            if (users.size() == FEW || named.size() == FEW) {
+                jpql.append(" and (lower(u.username) like :search escape '!' or lower(u.email) like :search escape '!'"
+                        + " or lower(c.userLabel) like :search escape '!')");
+                parameters.add(new Object[]{"search", pattern});
+            } else {
+                // On the credential's own columns, so that each side can use its index.
+                List<String> any = new ArrayList<>(List.of("1 = 0"));
+                if (!users.isEmpty()) {
+                    any.add("c.user.id in :users");
+                    parameters.add(new Object[]{"users", users});
+                }
+                if (!named.isEmpty()) {
+                    any.add("c.id in :named");
+                    parameters.add(new Object[]{"named", named});
+                }
+                jpql.append(" and (").append(String.join(" or ", any)).append(')');
+            }
         }
         if (f.neverUsed()) {
             jpql.append(" and ").append(absent(LAST_USED));
@@ -109,7 +183,7 @@ public final class AppPasswordInventory {
             parameters.add(new Object[]{"afterId", after.id()});
         }
         jpql.append(" order by u.username, c.userLabel, c.id");
-        TypedQuery<Object[]> query = KeycloakJpa.entityManager(session).createQuery(jpql.toString(), Object[].class);
+        TypedQuery<Object[]> query = em.createQuery(jpql.toString(), Object[].class);
         parameters.forEach(p -> query.setParameter((String) p[0], p[1]));
         return query;
     }

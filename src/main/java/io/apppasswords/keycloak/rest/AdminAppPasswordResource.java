@@ -67,47 +67,89 @@ public class AdminAppPasswordResource {
 
     /**
      * Every app password of the realm, sorted by user name, then name: a page as JSON, or as CSV when the
-     * client prefers {@code text/csv} (everything unless {@code first} or {@code max} is given), streamed in
-     * pages of {@value #PAGE_LIMIT} read in transactions of their own.
+     * client prefers {@code text/csv} (everything unless {@code first}, {@code after} or {@code max} is given),
+     * streamed in pages of {@value #PAGE_LIMIT} read in transactions of their own. A page that is not the last
+     * links the next one ({@code Link: <...after=cursor>; rel="next"}): {@code after} continues behind a row
+     * at the cost of a first page, where {@code first} makes the database count off every row before.
      */
     @GET
     @Produces({MediaType.APPLICATION_JSON, CSV})
     public Response inventory(@Context HttpHeaders headers, @QueryParam("search") String search,
                               @QueryParam("neverUsed") String neverUsed, @QueryParam("unusedDays") String unusedDays,
                               @QueryParam("expiringDays") String expiringDays, @QueryParam("expired") String expired,
-                              @QueryParam("first") String first, @QueryParam("max") String max) {
+                              @QueryParam("first") String first, @QueryParam("after") String after,
+                              @QueryParam("max") String max) {
         auth.users().requireView();
         InventoryFilter filter = filter(search, neverUsed, unusedDays, expiringDays, expired);
         int from = number("first", first, 0, 0, Integer.MAX_VALUE);
+        AppPasswordInventory.Position position = position(after);
+        if (first != null && position != null) {
+            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "Give first or after, not both.");
+        }
         int size = number("max", max, DEFAULT_PAGE, 1, PAGE_LIMIT);
         long now = Time.currentTimeMillis();
-        if (!wantsCsv(headers)) {
-            return Response.ok(inventory().page(filter, now, from, size).stream().map(InventoryRepresentation::of).toList(),
-                    MediaType.APPLICATION_JSON_TYPE).build();
+        boolean csv = wantsCsv(headers);
+        if (!csv || first != null || position != null || max != null) {
+            // One more row than asked tells whether there is a next page.
+            List<AppPasswordInventory.Row> rows = position != null ? inventory().after(filter, now, position, size + 1)
+                    : inventory().page(filter, now, from, size + 1);
+            List<InventoryRepresentation> page = rows.stream().limit(size).map(InventoryRepresentation::of).toList();
+            Response.ResponseBuilder answer = csv ? csv(page) : Response.ok(page, MediaType.APPLICATION_JSON_TYPE);
+            if (rows.size() > size) {
+                String cursor = rows.get(size - 1).position().cursor();
+                answer.link(session.getContext().getUri().getRequestUriBuilder().replaceQueryParam("first")
+                        .replaceQueryParam("after", cursor).build(), "next");
+            }
+            return answer.build();
         }
-        boolean paged = first != null || max != null;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         String realmId = realm.getId();
-        StreamingOutput csv = out -> {
+        StreamingOutput everything = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             InventoryCsv.header(writer);
-            AppPasswordInventory.Row last = null;
+            AppPasswordInventory.Position last = null;
             List<AppPasswordInventory.Row> rows;
             do {
-                AppPasswordInventory.Row after = last;
-                rows = KeycloakModelUtils.runJobInTransactionWithResult(factory, tx -> {
-                    AppPasswordInventory inventory = new AppPasswordInventory(tx, tx.realms().getRealm(realmId));
-                    return paged ? inventory.page(filter, now, from, size) : inventory.after(filter, now, after, PAGE_LIMIT);
-                });
+                AppPasswordInventory.Position behind = last;
+                rows = KeycloakModelUtils.runJobInTransactionWithResult(factory, tx ->
+                        new AppPasswordInventory(tx, tx.realms().getRealm(realmId)).after(filter, now, behind, PAGE_LIMIT));
                 for (AppPasswordInventory.Row row : rows) {
                     InventoryCsv.row(writer, InventoryRepresentation.of(row));
                 }
                 writer.flush();
-                last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
-            } while (!paged && rows.size() == PAGE_LIMIT);
+                last = rows.isEmpty() ? null : rows.get(rows.size() - 1).position();
+            } while (rows.size() == PAGE_LIMIT);
         };
-        return Response.ok(csv, CSV + ";charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"app-passwords.csv\"").build();
+        return csvAttachment(Response.ok(everything, CSV + ";charset=utf-8")).build();
+    }
+
+    private static Response.ResponseBuilder csv(List<InventoryRepresentation> page) {
+        StreamingOutput body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            InventoryCsv.header(writer);
+            for (InventoryRepresentation row : page) {
+                InventoryCsv.row(writer, row);
+            }
+            writer.flush();
+        };
+        return csvAttachment(Response.ok(body, CSV + ";charset=utf-8"));
+    }
+
+    private static Response.ResponseBuilder csvAttachment(Response.ResponseBuilder answer) {
+        return answer.header("Content-Disposition", "attachment; filename=\"app-passwords.csv\"");
+    }
+
+    /** A blank {@code after} (a script's empty variable) means from the start, like none. */
+    private static AppPasswordInventory.Position position(String after) {
+        if (after == null || after.isBlank()) {
+            return null;
+        }
+        try {
+            return AppPasswordInventory.Position.ofCursor(after.strip());
+        } catch (IllegalArgumentException e) {
+            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST,
+                    "after: the cursor of a Link rel=\"next\" header of this API.");
+        }
     }
 
     /**
@@ -129,7 +171,7 @@ public class AdminAppPasswordResource {
         }
         long now = Time.currentTimeMillis();
         int revoked = 0;
-        AppPasswordInventory.Row last = null;
+        AppPasswordInventory.Position last = null;
         List<AppPasswordInventory.Row> rows;
         do {
             rows = inventory().after(filter, now, last, PAGE_LIMIT);
@@ -140,7 +182,7 @@ public class AdminAppPasswordResource {
                     revoked++;
                 }
             }
-            last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+            last = rows.isEmpty() ? null : rows.get(rows.size() - 1).position();
         } while (rows.size() == PAGE_LIMIT);
         Map<String, Object> representation = new LinkedHashMap<>();
         representation.put("filter", filter);

@@ -21,8 +21,9 @@ import java.util.Locale;
 /**
  * The inventory benchmark behind {@code bench/inventory.sh}: PostgreSQL and one production-mode Keycloak
  * with the extension (the harness of {@code PostgresClusterIT}), {@code bench.users} users with
- * {@code bench.perUser} app passwords each seeded in SQL, then the first page, an {@code unusedDays=365}
- * page, a deep page and the CSV of everything timed over HTTP, and the query plans of the same queries from
+ * {@code bench.perUser} app passwords each seeded in SQL, then first pages with each filter, searches that
+ * match few, many and no rows, deep pages by {@code first} and by the {@code after} cursor, and the CSV of
+ * everything timed over HTTP, and the query plans of the same queries from
  * PostgreSQL's {@code EXPLAIN ANALYZE}. Prints a Markdown report (also written to {@code bench.out}).
  *
  * <p>System properties: {@code bench.users} (100000), {@code bench.perUser} (5), {@code bench.rounds} (5),
@@ -63,13 +64,21 @@ public final class InventoryBenchmark {
                         .append(String.format(Locale.ROOT, "%.0f", seedSeconds)).append(" s)\n\n")
                         .append("| request | rows | bytes | median ms | max ms |\n|---|---:|---:|---:|---:|\n");
                 int total = users * perUser;
+                String deep = cursor(kc, url + "?first=" + (total - 200));
+                String deepSearch = cursor(kc, url + "?search=App%203&first=" + (users - 200));
                 for (String[] request : List.of(
                         new String[]{"first page (100)", "", "application/json"},
                         new String[]{"first page, max=1000", "?max=1000", "application/json"},
                         new String[]{"unusedDays=365, first page", "?unusedDays=365", "application/json"},
                         new String[]{"expiringDays=14, first page", "?expiringDays=14", "application/json"},
-                        new String[]{"search=user-09999, first page", "?search=user-09999", "application/json"},
+                        new String[]{"search=user-09999 (10 users), first page", "?search=user-09999", "application/json"},
+                        new String[]{"search=App 3 (every user's 3rd), first page", "?search=App%203", "application/json"},
+                        new String[]{"search=example.com (every e-mail), first page", "?search=example.com", "application/json"},
+                        new String[]{"search=nobody (no match)", "?search=nobody", "application/json"},
                         new String[]{"deep page: first=" + (total - 100), "?first=" + (total - 100), "application/json"},
+                        new String[]{"deep page: after=(cursor of row " + (total - 100) + ")", "?after=" + deep, "application/json"},
+                        new String[]{"search=App 3, deep page: after=(cursor of match " + (users - 100) + ")",
+                                "?search=App%203&after=" + deepSearch, "application/json"},
                         new String[]{"CSV of everything", "", "text/csv"})) {
                     report.append(time(kc, url + request[1], request[2], request[0], rounds)).append('\n');
                 }
@@ -119,6 +128,16 @@ public final class InventoryBenchmark {
         }
         db.sql("analyze user_entity");
         db.sql("analyze credential");
+    }
+
+    /** The {@code after} cursor of the {@code Link: <...>; rel="next"} header of the page at {@code url}. */
+    private static String cursor(KeycloakNode kc, String url) throws Exception {
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + kc.admin().tokenManager().getAccessTokenString())
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+        String link = page.headers().firstValue("Link").orElseThrow(() -> new IllegalStateException("no next page: " + url));
+        String after = link.substring(link.indexOf("after=") + "after=".length());
+        return after.substring(0, after.indexOf(after.contains("&") ? '&' : '>'));
     }
 
     /** One warm-up request, then {@code rounds} timed ones; the body is read (and, for CSV, counted) as it streams. */
@@ -177,6 +196,18 @@ public final class InventoryBenchmark {
         for (String[] q : List.of(
                 new String[]{"first page", base + order + " offset 0 rows fetch first 100 rows only"},
                 new String[]{"unusedDays=365, first page", base + unused + order + " offset 0 rows fetch first 100 rows only"},
+                new String[]{"search, first look-up: users whose name or e-mail matches (stops at 500)",
+                        "select u.id from user_entity u where u.realm_id = '" + realmId + "' and (lower(u.username) like"
+                                + " '%user-09999%' escape '!' or lower(u.email) like '%user-09999%' escape '!') fetch first 500 rows only"},
+                new String[]{"search, second look-up: app passwords whose name matches (stops at 500)",
+                        "select c.id from credential c where c.type = 'app-password' and lower(c.user_label) like"
+                                + " '%user-09999%' escape '!' fetch first 500 rows only"},
+                new String[]{"search, the page by those ids (here: 10 users' 50 app passwords)", base + " and (1 = 0 or c.user_id in ("
+                        + db.sql("select string_agg(quote_literal(id), ',') from user_entity where username like 'bench-user-09999%'")
+                        + "))" + order + " fetch first 101 rows only"},
+                new String[]{"deep keyset page (after=) near the end", base
+                        + " and u.username >= 'bench-user-099980' and (u.username > 'bench-user-099980' or c.user_label > 'App 5'"
+                        + " or (c.user_label = 'App 5' and c.id > 'z'))" + order + " fetch first 101 rows only"},
                 new String[]{"CSV: one keyset page of 1000 in the middle", base
                         + " and u.username >= 'bench-user-050000' and (u.username > 'bench-user-050000' or c.user_label > 'App 5'"
                         + " or (c.user_label = 'App 5' and c.id > 'z'))" + order + " fetch first 1000 rows only"})) {

@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apppasswords.keycloak.it.AppPasswordApi;
+import io.apppasswords.keycloak.it.Commands;
 import io.apppasswords.keycloak.it.DemoRealm;
 import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.KeycloakServer;
@@ -24,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -396,11 +398,7 @@ public final class LoginBenchmark {
     private Measurement wrk(String url, Path bodies, int seconds) throws IOException, InterruptedException {
         List<String> cmd = List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s",
                 "-s", lua.toString(), url, "--", bodies.toAbsolutePath().toString(), String.valueOf(THREADS));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed:\n" + out);
-        }
+        String out = Commands.check(cmd, null, Map.of(), null, Duration.ofSeconds(seconds + 60L));
         for (String line : out.split("\n")) {
             if (line.startsWith("BENCH ")) {
                 JsonNode j = Json.read(line.substring(6));

@@ -5,13 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
@@ -32,10 +25,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import io.apppasswords.keycloak.it.AppPasswordApi;
 import io.apppasswords.keycloak.it.HttpReply;
-import io.apppasswords.keycloak.it.Json;
+import io.apppasswords.keycloak.it.Local;
 import io.apppasswords.keycloak.it.TokenClient;
 import io.apppasswords.keycloak.it.Totp;
 
@@ -55,9 +47,9 @@ class DockerComposeSmokeIT {
             .withBuild(true)
             .withRemoveVolumes(true)
             // the compose file publishes on 127.0.0.1; free ports keep it clear of anything running there
-            .withEnv("KEYCLOAK_HOST_PORT", String.valueOf(freePort()))
-            .withEnv("IMAP_HOST_PORT", String.valueOf(freePort()))
-            .withEnv("SUBMISSION_HOST_PORT", String.valueOf(freePort()))
+            .withEnv("KEYCLOAK_HOST_PORT", String.valueOf(Local.freePort()))
+            .withEnv("IMAP_HOST_PORT", String.valueOf(Local.freePort()))
+            .withEnv("SUBMISSION_HOST_PORT", String.valueOf(Local.freePort()))
             .withExposedService("keycloak", 8080, Wait.forHttp("/realms/demo").forStatusCode(200).withStartupTimeout(STARTUP))
             .withExposedService("dovecot", 143, Wait.forListeningPort().withStartupTimeout(STARTUP))
             .withExposedService("postfix", 587, Wait.forListeningPort().withStartupTimeout(STARTUP));
@@ -69,15 +61,10 @@ class DockerComposeSmokeIT {
                 .passwordGrant("demo-cli", null, "alice", "alice-password", Totp.ALICE.fresh());
         assertTrue(account.ok(), account.toString());
 
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(keycloak + "/realms/demo/app-passwords"))
-                .header("Authorization", "Bearer " + account.accessToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"smoke " + UUID.randomUUID() + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, created.statusCode(), created.body());
-        JsonNode body = Json.read(created.body());
-        String appPassword = body.path("password").asText();
+        HttpReply created = AppPasswordApi.send("POST", keycloak + "/realms/demo/app-passwords", account.accessToken(),
+                "application/json", "{\"name\":\"smoke " + UUID.randomUUID() + "\"}");
+        assertEquals(201, created.status(), created.toString());
+        String appPassword = created.json().path("password").asText();
 
         try (Store store = imap().connect("alice", appPassword)) {
             store.getFolder("INBOX").open(Folder.READ_WRITE);
@@ -142,14 +129,6 @@ class DockerComposeSmokeIT {
             Store store = session.getStore("imap");
             store.connect(user, password);
             return store;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.MailServers;
 
 /**
@@ -107,7 +107,7 @@ class DockerSetupTest {
     @Test
     void dovecotTalksToTheDemoRealmsMailClient() throws IOException {
         Map<String, String> env = environment("dovecot");
-        JsonNode realm = new ObjectMapper().readTree(Files.readString(Path.of("src/test/resources/demo-realm.json")));
+        JsonNode realm = Json.read(Files.readString(Path.of("src/test/resources/demo-realm.json")));
         assertEquals("http://keycloak:8080/realms/" + realm.path("realm").asText() + "/protocol/openid-connect/token",
                 env.get("KEYCLOAK_TOKEN_URL"));
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +106,7 @@ class AccountConsoleIT {
             String row = chromium.text(chromium.find("#cred-" + id));
             assertTrue(row.contains("Thunderbird laptop") && row.contains("Last used\n-") && row.contains("Expires\n-")
                     && row.contains("Allowed clients\nAny app"), row);
-            assertTrue(mail(username, secret), "the new app password works on the mail server");
+            assertTrue(mail(username, secret).ok(), "the new app password works on the mail server");
             chromium.scrollIntoView(chromium.find("#cred-" + id));
             chromium.screenshot(shots.resolve("account-console-created.png"));
 
@@ -118,13 +119,9 @@ class AccountConsoleIT {
             chromium.find(LIST);
             chromium.waitFor(() -> chromium.findAll("#cred-" + id).isEmpty(), "the deleted row to disappear");
             assertEquals(2, chromium.findAll(LIST + " > li").size());
-            assertFalse(mail(username, secret), "deleted: refused at once");
+            assertFalse(mail(username, secret).ok(), "deleted: refused at once");
             assertEquals(List.of("Phone (K-9 Mail)", "Old tablet"), Users.appPasswords(username).stream()
                     .map(c -> c.getUserLabel()).sorted(java.util.Comparator.reverseOrder()).toList());
         }
-    }
-
-    private static boolean mail(String username, String secret) {
-        return TokenClient.demo().mailLogin(username, secret).ok();
     }
 }

@@ -13,14 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Mail clients open several connections at once; app-password logins must not trip over each other. */
 class ConcurrencyIT {
-
-    private static HttpReply mail(String username, String password) {
-        return TokenClient.demo().mailLogin(username, password);
-    }
 
     /**
      * Keycloak's default (blocking) brute-force protector refuses a login while another login of the same

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
@@ -37,10 +38,6 @@ class CoreAppPasswordIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-    }
-
-    private static HttpReply mail(String username, String password) {
-        return TokenClient.demo().mailLogin(username, password);
     }
 
     private static void assertWrongPasswordAnswer(HttpReply r) {

@@ -38,15 +38,15 @@ class DirectoryLoginFiguresIT {
 
         Map<String, Supplier<HttpReply>> scenarios = new LinkedHashMap<>();
         TokenClient demo = TokenClient.demo();
-        scenarios.put("local ok", () -> mail(demo, local, localSecret));
-        scenarios.put("import on ok", () -> mail(on.tokens(), onUser[0], onUser[1]));
-        scenarios.put("import off ok", () -> mail(off.tokens(), offUser[0], offUser[1]));
-        scenarios.put("local wrong", () -> mail(demo, local, WRONG));
-        scenarios.put("local unknown", () -> mail(demo, "nobody-" + UUID.randomUUID(), WRONG));
-        scenarios.put("import on wrong", () -> mail(on.tokens(), onUser[0], WRONG));
-        scenarios.put("import on unknown", () -> mail(on.tokens(), "nobody-" + UUID.randomUUID(), WRONG));
-        scenarios.put("import off wrong", () -> mail(off.tokens(), offUser[0], WRONG));
-        scenarios.put("import off unknown", () -> mail(off.tokens(), "nobody-" + UUID.randomUUID(), WRONG));
+        scenarios.put("local ok", () -> demo.mailLogin(local, localSecret));
+        scenarios.put("import on ok", () -> on.tokens().mailLogin(onUser[0], onUser[1]));
+        scenarios.put("import off ok", () -> off.tokens().mailLogin(offUser[0], offUser[1]));
+        scenarios.put("local wrong", () -> demo.mailLogin(local, WRONG));
+        scenarios.put("local unknown", () -> demo.mailLogin("nobody-" + UUID.randomUUID(), WRONG));
+        scenarios.put("import on wrong", () -> on.tokens().mailLogin(onUser[0], WRONG));
+        scenarios.put("import on unknown", () -> on.tokens().mailLogin("nobody-" + UUID.randomUUID(), WRONG));
+        scenarios.put("import off wrong", () -> off.tokens().mailLogin(offUser[0], WRONG));
+        scenarios.put("import off unknown", () -> off.tokens().mailLogin("nobody-" + UUID.randomUUID(), WRONG));
 
         Map<String, List<Double>> ms = new LinkedHashMap<>();
         scenarios.keySet().forEach(k -> ms.put(k, new ArrayList<>()));
@@ -84,9 +84,5 @@ class DirectoryLoginFiguresIT {
         HttpReply created = DirectoryRealm.create(realm, bearer, "Mail");
         assertEquals(201, created.status(), created.toString());
         return new String[] {uid, created.json().path("password").asText()};
-    }
-
-    private static HttpReply mail(TokenClient client, String user, String password) {
-        return client.passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, user, password);
     }
 }

@@ -331,7 +331,7 @@ public final class Dovecot implements AutoCloseable {
         String gid = Files.readAllLines(root.resolve("etc/group")).stream().filter(l -> l.startsWith("dovecot:"))
                 .map(l -> l.split(":")[2]).findFirst().orElseThrow(() -> new IllegalStateException("no group dovecot in " + root));
         // by number: the root's group database is not the host's
-        Local.run(List.of("chown", "0:" + gid, file.toString()), null);
+        Commands.check(List.of("chown", "0:" + gid, file.toString()));
     }
 
 }

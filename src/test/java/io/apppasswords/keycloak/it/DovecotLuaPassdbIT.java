@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -107,11 +108,10 @@ class DovecotLuaPassdbIT {
         assertTrue(MailWire.imapLogin(dovecot.imapPort(), anyLoopback(), user.toUpperCase(), typed).startsWith("a OK"));
 
         // as in docker/README.md: curl, STARTTLS required, the server's certificate as CA
-        Process curl = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "--cacert", dovecot.certificate().toString(),
+        Commands.Result curl = Commands.run(List.of("curl", "-sS", "--ssl-reqd", "--cacert", dovecot.certificate().toString(),
                 "--max-time", "60", "-u", user + ":" + appPassword, "imap://127.0.0.1:" + dovecot.imapPort() + "/INBOX",
-                "-X", "EXAMINE INBOX").redirectErrorStream(true).start();
-        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, curl.waitFor(), output);
+                "-X", "EXAMINE INBOX"), null, Map.of(), null, Duration.ofSeconds(90));
+        assertEquals(0, curl.status(), curl.output());
 
         assertTrue(dovecot.log().contains("user=<" + user + ">"), "Dovecot logged the login");
         AppPasswordAssertions.assertNoSecret(dovecot.log(), appPassword);

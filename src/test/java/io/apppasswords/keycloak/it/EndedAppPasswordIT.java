@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
 import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
@@ -237,10 +238,6 @@ class EndedAppPasswordIT {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    private static HttpReply mail(String username, String secret) {
-        return TokenClient.demo().passwordGrant(MAIL, MAIL_SECRET, username, secret);
-    }
 
     private static void deleteInAccountConsole(String username, String id) {
         Browser browser = Browser.demo();

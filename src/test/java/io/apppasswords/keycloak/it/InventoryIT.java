@@ -147,7 +147,7 @@ class InventoryIT {
         assertTrue(csv.header("Content-Type").startsWith("text/csv"), csv.header("Content-Type"));
         List<List<String>> rows = parseCsv(csv.body());
         assertEquals(List.of("id", "userId", "username", "name", "createdAt", "lastUsedAt", "lastUsedIp",
-                "lastUsedClient", "expiresAt", "expired", "clients"), rows.get(0));
+                "lastUsedClient", "expiresAt", "expired", "clients", "protocols", "lastUsedProtocol"), rows.get(0));
         List<JsonNode> json = list("search=" + p);
         assertEquals(json.size() + 1, rows.size(), csv.body());
         for (int i = 0; i < json.size(); i++) {
@@ -167,6 +167,95 @@ class InventoryIT {
         assertEquals(200, get("search=" + p, "*/*").status());
         assertTrue(get("search=" + p, "*/*").body().startsWith("["), "JSON unless CSV is asked for");
         assertTrue(get("search=" + p, "text/csv, application/json;q=0.5").body().startsWith("id,"));
+    }
+
+    @Test
+    void csvCarriesProtocolsAndLastUsedProtocolAsTheJsonRowsDo() {
+        String p = "inv-proto-" + UUID.randomUUID().toString().substring(0, 6);
+        AppPasswordCredentialModel limited = imported("Limited", 1, 0.5, null);
+        limited.getData().setProtocols(List.of("imap", "smtp"));
+        limited.getData().setLastUsedProtocol("imap");
+        limited.writeData();
+        Users.createWithAppPasswords(p, List.of(limited, imported("Open", 1, null, null)));
+
+        List<JsonNode> json = list("search=" + p);
+        assertEquals("[\"imap\",\"smtp\"]", json.get(0).path("protocols").toString());
+        assertEquals("imap", json.get(0).path("lastUsedProtocol").asText());
+        assertTrue(json.get(1).path("protocols").isNull() && json.get(1).path("lastUsedProtocol").isNull(), json.get(1).toString());
+        List<List<String>> rows = parseCsv(get("search=" + p, "text/csv").body());
+        int protocols = rows.get(0).indexOf("protocols");
+        int lastUsedProtocol = rows.get(0).indexOf("lastUsedProtocol");
+        assertEquals("Limited", rows.get(1).get(3));
+        assertEquals("imap smtp", rows.get(1).get(protocols));
+        assertEquals("imap", rows.get(1).get(lastUsedProtocol));
+        assertEquals("", rows.get(2).get(protocols), "not limited: empty, as null in JSON");
+        assertEquals("", rows.get(2).get(lastUsedProtocol));
+    }
+
+    @Test
+    void cursorPagesWalkEverythingOnceAndRefuseBadCursors() {
+        String p = "inv-k-" + UUID.randomUUID().toString().substring(0, 6);
+        seedTwoUsers(p);
+        List<String> all = names(list("search=" + p));
+
+        List<String> walked = new ArrayList<>();
+        HttpReply page = get("search=" + p + "&max=3", "application/json");
+        int pages = 1;
+        while (true) {
+            assertEquals(200, page.status(), page.toString());
+            page.json().forEach(row -> walked.add(row.path("username").asText() + "/" + row.path("name").asText()));
+            String next = nextLink(page);
+            if (next == null) {
+                break;
+            }
+            assertTrue(next.contains("max=3") && next.contains("search=" + p) && !next.contains("first="), next);
+            page = AppPasswordApi.send("GET", next, AppPasswordApi.masterAdminToken(), null, null);
+            pages++;
+        }
+        assertEquals(all, walked, "pages of 3 by cursor put together");
+        assertEquals(3, pages, "3 + 3 + 1, the last page has no next link");
+        HttpReply exact = get("search=" + p + "&max=7", "application/json");
+        assertEquals(7, exact.json().size());
+        assertEquals(null, nextLink(exact), "a full last page has no next link");
+
+        // first= pages link to the cursor of their last row as well; the cursor skips rows revoked behind it
+        HttpReply second = get("search=" + p + "&first=3&max=3", "application/json");
+        String after = cursor(nextLink(second));
+        assertEquals(all.subList(6, 7), names(list("search=" + p + "&after=" + after + "&max=3")));
+        String a = all.get(0).substring(0, all.get(0).indexOf('/'));
+        assertEquals(204, send("DELETE", "/users/" + Users.id(a), AppPasswordApi.masterAdminToken()).status());
+        assertEquals(all.subList(6, 7), names(list("search=" + p + "&after=" + after + "&max=3")), "nothing shifts");
+
+        assertEquals(List.of(), list("search=inv-none-" + UUID.randomUUID() + "&after=" + after), "empty");
+        assertEquals(null, nextLink(get("search=inv-none-" + UUID.randomUUID(), "application/json")));
+        HttpReply csvPage = get("search=" + p + "&after=" + cursor(nextLink(get("search=" + p + "&max=1", "application/json")))
+                + "&max=1", "text/csv");
+        assertEquals(2, parseCsv(csvPage.body()).size(), csvPage.body());
+        assertTrue(nextLink(csvPage) != null, "CSV pages link the next page too");
+
+        String notJson = java.util.Base64.getUrlEncoder().encodeToString("nope".getBytes(StandardCharsets.UTF_8));
+        String twoParts = java.util.Base64.getUrlEncoder().encodeToString("[\"a\",\"b\"]".getBytes(StandardCharsets.UTF_8));
+        assertEquals(all.subList(3, 7), names(list("search=" + p + "&after=")), "a blank cursor: from the start (the first user's were revoked above)");
+        for (String bad : List.of("after=%25%25%25", "after=" + notJson, "after=" + twoParts,
+                "after=" + enc("[\"a\",\"b\",\"c\"]"), "after=" + after + "&first=0")) {
+            AppPasswordAssertions.assertError(400, "invalid_request", get("search=" + p + "&" + bad, "application/json"));
+            AppPasswordAssertions.assertError(400, "invalid_request", get("search=" + p + "&" + bad, "text/csv"));
+        }
+    }
+
+    /** The URL of a {@code Link: <url>; rel="next"} header, {@code null} without one. */
+    private static String nextLink(HttpReply reply) {
+        String link = reply.header("Link");
+        if (link == null) {
+            return null;
+        }
+        assertTrue(link.startsWith("<") && link.contains(">;") && link.contains("rel=\"next\""), link);
+        return link.substring(1, link.indexOf('>'));
+    }
+
+    private static String cursor(String url) {
+        String tail = url.substring(url.indexOf("after=") + "after=".length());
+        return tail.contains("&") ? tail.substring(0, tail.indexOf('&')) : tail;
     }
 
     @Test

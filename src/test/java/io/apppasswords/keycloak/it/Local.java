@@ -20,13 +20,13 @@ import java.util.stream.Stream;
  * Small things every server of the harness needs on this machine: free ports, file trees, log tails, waiting
  * for a mail server's greeting and stopping a server with its children.
  */
-final class Local {
+public final class Local {
 
     private Local() {
     }
 
     /** A port nothing listens on right now (the harness never uses fixed ports). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -114,31 +114,10 @@ final class Local {
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** Runs a short command (in {@code dir}, if given) and fails with its output unless it exits 0 within 60 s. */
-    static void run(List<String> command, Path dir) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            if (dir != null) {
-                builder.directory(dir.toFile());
-            }
-            Process p = builder.start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A self-signed certificate for localhost and 127.0.0.1, valid two days, as PEM files. */
     static void selfSignedCertificate(Path key, Path cert) {
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        Commands.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout", key.toString(), "-out", cert.toString()), null);
+                "-keyout", key.toString(), "-out", cert.toString()));
     }
 }

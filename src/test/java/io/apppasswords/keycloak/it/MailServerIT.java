@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -277,9 +278,7 @@ class MailServerIT {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--ssl-reqd", "--cacert",
                 servers.certificate().toString(), "--max-time", "60", "-u", credentials, url));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor();
+        return Commands.run(command, null, Map.of(), null, Duration.ofSeconds(90)).status();
     }
 
     // ------------------------------------------------------------------------------------------ clients

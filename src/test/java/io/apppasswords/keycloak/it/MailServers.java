@@ -183,7 +183,8 @@ public final class MailServers implements AutoCloseable {
     public void close() {
         if (postfix != null && postfix.isAlive()) {
             try {
-                Local.run(List.of(postfixBinary().orElseThrow().toString(), "-c", dir.resolve("conf").toString(), "stop"), dir);
+                Commands.check(List.of(postfixBinary().orElseThrow().toString(), "-c", dir.resolve("conf").toString(), "stop"),
+                        dir, Map.of(), null, Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 System.err.println("postfix stop: " + e.getMessage());
             }

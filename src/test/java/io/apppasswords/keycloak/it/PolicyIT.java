@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.find;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.texts;
@@ -53,10 +54,6 @@ class PolicyIT {
 
     private static HttpReply create(String token, String json) {
         return AppPasswordApi.createJson(token, json);
-    }
-
-    private static HttpReply mail(String username, String secret) {
-        return TokenClient.demo().mailLogin(username, secret);
     }
 
     // ------------------------------------------------------------------------------------------ admin side

@@ -9,7 +9,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -88,15 +90,9 @@ public final class Postgres implements AutoCloseable {
 
     /** Runs one SQL statement with psql and returns its unaligned output (for assertions on the schema). */
     public String sql(String statement) {
-        ProcessBuilder pb = new ProcessBuilder(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p",
-                String.valueOf(port), "-U", USER, "-d", DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement)
-                .redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", password);
-        Result r = run(pb, 60);
-        if (r.status != 0) {
-            throw new IllegalStateException("psql failed (" + r.status + "): " + r.output);
-        }
-        return r.output.strip();
+        return Commands.check(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
+                        "-U", USER, "-d", DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement),
+                null, Map.of("PGPASSWORD", password), null, Duration.ofSeconds(60)).strip();
     }
 
     // ------------------------------------------------------------------------------------------ start/stop
@@ -122,18 +118,14 @@ public final class Postgres implements AutoCloseable {
             Path pwfile = dir.resolve("pwfile");
             Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
             if (asPostgresUser) {
-                Result chown = run(new ProcessBuilder("chown", "-R", "postgres:postgres", dir.toString())
-                        .redirectErrorStream(true), 30);
-                if (chown.status != 0) {
-                    throw new IllegalStateException("chown " + dir + " failed: " + chown.output);
-                }
+                Commands.check(List.of("chown", "-R", "postgres:postgres", dir.toString()));
             }
-            Result r = run(server(bin.resolve("initdb").toString(), "-D", dataDir(), "-U", USER,
+            Commands.Result r = Commands.run(server(bin.resolve("initdb").toString(), "-D", dataDir(), "-U", USER,
                     "--auth=scram-sha-256", "--pwfile=" + pwfile, "--encoding=UTF8", "--locale=C.UTF-8",
-                    "--no-sync").redirectErrorStream(true), 180);
+                    "--no-sync"), null, Map.of(), null, Duration.ofSeconds(180));
             Files.delete(pwfile);
-            if (r.status != 0) {
-                throw new IllegalStateException("initdb failed (" + r.status + "): " + r.output);
+            if (!r.ok()) {
+                throw new IllegalStateException("initdb failed (" + r.status() + "): " + r.output());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -148,7 +140,7 @@ public final class Postgres implements AutoCloseable {
                         "-h", "127.0.0.1", "-p", String.valueOf(port),
                         // a throw-away cluster: durability buys nothing here and costs a lot on a busy disk
                         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                        "-c", "max_connections=300").command());
+                        "-c", "max_connections=300"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().put("PGDATA", dataDir());
@@ -166,14 +158,13 @@ public final class Postgres implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("PostgreSQL exited with " + process.exitValue() + "; see " + log);
             }
-            ProcessBuilder pb = new ProcessBuilder(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
-                    "-p", String.valueOf(port), "-U", USER, DATABASE).redirectErrorStream(true);
-            pb.environment().put("PGPASSWORD", password);
-            Result r = run(pb, 30);
-            if (r.status == 0) {
+            Commands.Result r = Commands.run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1",
+                    "-p", String.valueOf(port), "-U", USER, DATABASE), null, Map.of("PGPASSWORD", password), null,
+                    Duration.ofSeconds(30));
+            if (r.ok()) {
                 return;
             }
-            last = r.output;
+            last = r.output();
             try {
                 Thread.sleep(250);
             } catch (InterruptedException e) {
@@ -207,33 +198,13 @@ public final class Postgres implements AutoCloseable {
     }
 
     /** A server-side command, run as the postgres system user when this JVM runs as root. */
-    private ProcessBuilder server(String... command) {
+    private List<String> server(String... command) {
         List<String> cmd = new ArrayList<>();
         if (asPostgresUser) {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         cmd.addAll(List.of(command));
-        return new ProcessBuilder(cmd);
+        return cmd;
     }
 
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(ProcessBuilder pb, long timeoutSeconds) {
-        try {
-            Process p = pb.redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + String.join(" ", pb.command()));
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + pb.command(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -2,10 +2,7 @@ package io.apppasswords.keycloak.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,10 +25,8 @@ class SecurityIT {
         String action = form.element().absUrl("action");
 
         // a cross-site post: the right URL, but none of the victim's cookies
-        HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(action))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("name=Forged")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpReply forged = AppPasswordApi.send("POST", action, null, "application/x-www-form-urlencoded", "name=Forged",
+                Map.of("Accept", "text/html"));
         assertFalse(forged.body().contains("app-password-value"), "no secret for a forged post");
         assertEquals(0, Users.appPasswords(username).size());
 

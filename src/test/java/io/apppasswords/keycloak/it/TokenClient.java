@@ -72,6 +72,11 @@ public final class TokenClient {
         return passwordGrant(clientId, clientSecret, username, password, null);
     }
 
+    /** {@link #mailLogin} on the shared server: what most tests mean by "the mail server logs in". */
+    public static HttpReply mail(String username, String password) {
+        return demo().mailLogin(username, password);
+    }
+
     /** A login as the demo's mail server sends it: its client, the "app passwords only" flow. */
     public HttpReply mailLogin(String username, String password) {
         return passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, username, password);

@@ -111,8 +111,8 @@ public final class TokenEndpointStub implements AutoCloseable {
         Path key = dir.resolve("stub-key.pem");
         Path p12 = dir.resolve("stub.p12");
         Local.selfSignedCertificate(key, dir.resolve("stub-cert.pem"));
-        Local.run(List.of("openssl", "pkcs12", "-export", "-in", dir.resolve("stub-cert.pem").toString(),
-                "-inkey", key.toString(), "-out", p12.toString(), "-passout", "pass:stub"), null);
+        Commands.check(List.of("openssl", "pkcs12", "-export", "-in", dir.resolve("stub-cert.pem").toString(),
+                "-inkey", key.toString(), "-out", p12.toString(), "-passout", "pass:stub"));
         try (InputStream in = Files.newInputStream(p12)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, "stub".toCharArray());

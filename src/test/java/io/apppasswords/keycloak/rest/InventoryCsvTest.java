@@ -48,8 +48,15 @@ class InventoryCsvTest {
         r.clients = List.of("mail-server", "caldav");
         StringWriter out = new StringWriter();
         InventoryCsv.header(out);
+        r.protocols = List.of("imap", "smtp");
+        r.lastUsedProtocol = "imap";
         InventoryCsv.row(out, r);
-        assertEquals("id,userId,username,name,createdAt,lastUsedAt,lastUsedIp,lastUsedClient,expiresAt,expired,clients\r\n"
-                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav\r\n", out.toString());
+        r.protocols = null;
+        r.lastUsedProtocol = null;
+        InventoryCsv.row(out, r);
+        assertEquals("id,userId,username,name,createdAt,lastUsedAt,lastUsedIp,lastUsedClient,expiresAt,expired,clients,"
+                + "protocols,lastUsedProtocol\r\n"
+                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,imap smtp,imap\r\n"
+                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,,\r\n", out.toString());
     }
 }
