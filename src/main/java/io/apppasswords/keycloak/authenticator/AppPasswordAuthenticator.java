@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.authenticator;
 
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.authenticator;
 
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import org.keycloak.Config;
@@ -18,7 +19,7 @@ import java.util.Set;
 @AutoService(AuthenticatorFactory.class)
 public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "direct-grant-validate-app-password";
+    public static final String PROVIDER_ID = AuthenticatorSettings.STEP_ID;
 
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {

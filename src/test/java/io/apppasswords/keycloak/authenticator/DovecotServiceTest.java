@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.authenticator;
 
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.AuthenticatorConfigModel;
