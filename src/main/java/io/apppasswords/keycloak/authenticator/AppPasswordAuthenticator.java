@@ -1,12 +1,12 @@
 package io.apppasswords.keycloak.authenticator;
 
-import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.LastUse;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;
