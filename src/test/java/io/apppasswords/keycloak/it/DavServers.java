@@ -28,9 +28,6 @@ public final class DavServers {
     public static final Path ONE_RADICALE_TEMPLATE = TEMPLATES.resolve("nginx-radicale.conf");
     public static final Path SEPARATE_TEMPLATE = TEMPLATES.resolve("nginx-separate.conf");
     public static final Path RADICALE_TEMPLATE = TEMPLATES.resolve("radicale.conf");
-    /** The confidential client nginx authenticates as (demo realm), with its secret. */
-    public static final String PROXY_CLIENT = "http-proxy";
-    public static final String PROXY_SECRET = "http-proxy-secret";
     private static final Path DAV_EXT_MODULE = Path.of("/usr/lib/nginx/modules/ngx_http_dav_ext_module.so");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -50,7 +47,7 @@ public final class DavServers {
     /** The shared servers in front of {@link KeycloakServer}, started on first use. */
     public static synchronized DavServers get() {
         if (instance == null) {
-            instance = start(KeycloakServer.get().baseUrl(), PROXY_SECRET);
+            instance = start(KeycloakServer.get().baseUrl(), DemoRealm.PROXY_SECRET);
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "dav-servers-stop"));
         }
         return instance;
@@ -80,9 +77,10 @@ public final class DavServers {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("LISTEN", listen);
         values.put("SERVER_NAME", "localhost");
+        values.put("TLS", "# the tests speak plain HTTP on loopback");
         values.put("KEYCLOAK_URL", keycloakUrl);
         values.put("REALM", DemoRealm.NAME);
-        values.put("PROXY_CLIENT_ID", PROXY_CLIENT);
+        values.put("PROXY_CLIENT_ID", DemoRealm.PROXY);
         values.put("PROXY_CLIENT_SECRET", proxySecret);
         radicales.forEach((name, radicalePort) -> values.put(name, "127.0.0.1:" + radicalePort));
         values.put("WEBDAV_ROOT", webdavRoot.toString());

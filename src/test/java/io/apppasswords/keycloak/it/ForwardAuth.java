@@ -24,8 +24,8 @@ public final class ForwardAuth {
     /** What nginx's check location sends: the proxy's client, secret and service (none if {@code null}). */
     public static Map<String, String> proxy(String service) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Forward-Auth-Client", DavServers.PROXY_CLIENT);
-        headers.put("X-Forward-Auth-Secret", DavServers.PROXY_SECRET);
+        headers.put("X-Forward-Auth-Client", DemoRealm.PROXY);
+        headers.put("X-Forward-Auth-Secret", DemoRealm.PROXY_SECRET);
         if (service != null) {
             headers.put("X-Forward-Auth-Service", service);
         }

@@ -98,11 +98,11 @@ class ForwardAuthIT {
         String secret = Users.createAppPassword(username, "Phone");
         Map<String, Map<String, String>> proxies = new LinkedHashMap<>();
         proxies.put("no proxy headers", Map.of());
-        proxies.put("no secret", Map.of("X-Forward-Auth-Client", DavServers.PROXY_CLIENT));
-        proxies.put("wrong secret", Map.of("X-Forward-Auth-Client", DavServers.PROXY_CLIENT,
-                "X-Forward-Auth-Secret", DavServers.PROXY_SECRET + "x"));
+        proxies.put("no secret", Map.of("X-Forward-Auth-Client", DemoRealm.PROXY));
+        proxies.put("wrong secret", Map.of("X-Forward-Auth-Client", DemoRealm.PROXY,
+                "X-Forward-Auth-Secret", DemoRealm.PROXY_SECRET + "x"));
         proxies.put("unknown client", Map.of("X-Forward-Auth-Client", "no-such-client",
-                "X-Forward-Auth-Secret", DavServers.PROXY_SECRET));
+                "X-Forward-Auth-Secret", DemoRealm.PROXY_SECRET));
         proxies.put("public client", Map.of("X-Forward-Auth-Client", DemoRealm.CLI, "X-Forward-Auth-Secret", ""));
         for (var p : proxies.entrySet()) {
             HttpReply r = check("GET", device(p.getValue(), username, secret));
@@ -169,11 +169,11 @@ class ForwardAuthIT {
 
         JsonNode used = find(AppPasswordApi.list(Users.accountToken(username, Users.PASSWORD)).json(), "Tablet");
         assertEquals("198.51.100.23", used.path("lastUsedIp").asText(), used.toString());
-        assertEquals(DavServers.PROXY_CLIENT, used.path("lastUsedClient").asText());
+        assertEquals(DemoRealm.PROXY, used.path("lastUsedClient").asText());
         assertEquals("carddav", used.path("lastUsedProtocol").asText());
 
         String userId = Users.id(username);
-        List<EventRepresentation> events = Users.realm().getEvents(List.of("LOGIN", "LOGIN_ERROR"), DavServers.PROXY_CLIENT,
+        List<EventRepresentation> events = Users.realm().getEvents(List.of("LOGIN", "LOGIN_ERROR"), DemoRealm.PROXY,
                 userId, null, null, null, 0, 10);
         EventRepresentation login = events.stream().filter(e -> "LOGIN".equals(e.getType())).findFirst().orElseThrow();
         assertEquals("198.51.100.23", login.getIpAddress());
@@ -182,6 +182,15 @@ class ForwardAuthIT {
         assertTrue(events.stream().anyMatch(e -> "LOGIN_ERROR".equals(e.getType())
                 && "invalid_user_credentials".equals(e.getError())), events.toString());
         events.forEach(e -> AppPasswordAssertions.assertNoSecret(e.toString(), secret));
+    }
+
+    @Test
+    void whenTheDirectoryDoesNotAnswerTheAnswerIs503NeverAChallenge() {
+        DirectoryRealm down = DirectoryRealm.unreachable();
+        HttpReply r = check(down.url() + "/app-passwords/forward-auth", "GET",
+                device(proxy("caldav"), "anyone", "abcd-efgh-jkmn-pqrs-tuvw-xyz2"));
+        AppPasswordAssertions.assertError(503, "temporarily_unavailable", r);
+        assertNull(r.header("WWW-Authenticate"), "an outage is no wrong password");
     }
 
     private static String created(HttpReply reply) {
