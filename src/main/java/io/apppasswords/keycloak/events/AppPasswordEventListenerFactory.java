@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.events;
 
 import com.google.auto.service.AutoService;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProviderFactory;
 import io.apppasswords.keycloak.lifecycle.ExpiredAppPasswordCleanup;
 import io.apppasswords.keycloak.policy.Setting;
 import io.apppasswords.keycloak.policy.SettingValues;
