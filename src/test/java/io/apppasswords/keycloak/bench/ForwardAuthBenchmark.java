@@ -1,11 +1,9 @@
 package io.apppasswords.keycloak.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.apppasswords.keycloak.it.DavServers;
 import io.apppasswords.keycloak.it.DemoRealm;
 import io.apppasswords.keycloak.it.ForwardAuth;
 import io.apppasswords.keycloak.it.HttpReply;
-import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.KeycloakServer;
 import io.apppasswords.keycloak.it.Users;
 
@@ -45,9 +43,6 @@ public final class ForwardAuthBenchmark {
     private record Scenario(String name, String url, String method, Path lines, Path script) {
     }
 
-    private record Measurement(double perSecond, long non2xx, double p50Ms, double p99Ms) {
-    }
-
     public static void main(String[] args) throws Exception {
         KeycloakServer keycloak = KeycloakServer.get();
         DavServers servers = DavServers.get();
@@ -80,15 +75,15 @@ public final class ForwardAuthBenchmark {
                 new Scenario(DIRECT, ForwardAuth.url(), "GET", write(work, "direct", direct), requests),
                 new Scenario(NGINX, file, "GET", write(work, "device", device), requests));
 
-        Map<String, Measurement> best = new LinkedHashMap<>();
+        Map<String, Wrk.Measurement> best = new LinkedHashMap<>();
         scenarios.forEach(s -> best.put(s.name(), null));
         long non2xx = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < scenarios.size(); i++) {
                 Scenario s = scenarios.get((i + round) % scenarios.size());
                 wrk(s, WARMUP);
-                Measurement m = wrk(s, DURATION);
-                non2xx += m.non2xx();
+                Wrk.Measurement m = wrk(s, DURATION);
+                non2xx += m.non2xx() + m.socketErrors();
                 System.out.printf(Locale.ROOT, "%-52s round %d: %8.1f/s, p50 %.1f ms, p99 %.1f ms, non-2xx %d%n",
                         s.name(), round + 1, m.perSecond(), m.p50Ms(), m.p99Ms(), m.non2xx());
                 best.merge(s.name(), m, (a, b) -> a == null || b.perSecond() > a.perSecond() ? b : a);
@@ -98,7 +93,7 @@ public final class ForwardAuthBenchmark {
         System.exit(non2xx == 0 ? 0 : 1); // the shared Keycloak and nginx stop in their shutdown hooks
     }
 
-    private static void report(Map<String, Measurement> best, long non2xx) throws IOException {
+    private static void report(Map<String, Wrk.Measurement> best, long non2xx) throws IOException {
         StringBuilder out = new StringBuilder("| scenario | best of " + ROUNDS + " rounds, per second | p50 ms | p99 ms |\n|---|---:|---:|---:|\n");
         best.forEach((name, m) -> out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n",
                 name, m.perSecond(), m.p50Ms(), m.p99Ms())));
@@ -113,27 +108,14 @@ public final class ForwardAuthBenchmark {
         Files.writeString(file, out);
     }
 
-    private static Measurement wrk(Scenario s, int seconds) throws IOException, InterruptedException {
+    private static Wrk.Measurement wrk(Scenario s, int seconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + CONNECTIONS, "-c" + CONNECTIONS, "-d" + seconds + "s",
                 "--timeout", "10s", "-s", s.script().toString(), s.url(), "--", s.lines().toAbsolutePath().toString(),
                 String.valueOf(CONNECTIONS)));
         if (s.script().getFileName().toString().equals("requests.lua")) {
             cmd.add(s.method());
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed:\n" + out);
-        }
-        for (String line : out.split("\n")) {
-            if (line.startsWith("BENCH ")) {
-                JsonNode j = Json.read(line.substring(6));
-                return new Measurement(j.path("requests").asLong() * 1e6 / j.path("duration_us").asLong(),
-                        j.path("non2xx").asLong() + j.path("socket_errors").asLong(),
-                        j.path("p50_us").asLong() / 1000.0, j.path("p99_us").asLong() / 1000.0);
-            }
-        }
-        throw new IllegalStateException("no BENCH line from wrk:\n" + out);
+        return Wrk.run(cmd);
     }
 
     private static Path write(Path dir, String name, List<String> lines) throws IOException {

@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.it;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.apppasswords.keycloak.it.DavClient.Kind.CALENDARS;
@@ -70,9 +71,9 @@ class DavServicesIT {
     void separateServersKeepCalendarsContactsAndFilesApart() {
         String username = Users.create("davsep");
         String token = Users.accountToken(username, Users.PASSWORD);
-        String calendarOnly = created(AppPasswordApi.createJson(token, "{\"name\":\"Calendar\",\"protocols\":[\"caldav\"]}"));
-        String contactsOnly = created(AppPasswordApi.createJson(token, "{\"name\":\"Contacts\",\"protocols\":[\"carddav\"]}"));
-        String filesOnly = created(AppPasswordApi.createJson(token, "{\"name\":\"Scanner\",\"protocols\":[\"webdav\"]}"));
+        String calendarOnly = AppPasswordApi.createSecret(token, Map.of("name", "Calendar", "protocols", List.of("caldav")));
+        String contactsOnly = AppPasswordApi.createSecret(token, Map.of("name", "Contacts", "protocols", List.of("carddav")));
+        String filesOnly = AppPasswordApi.createSecret(token, Map.of("name", "Scanner", "protocols", List.of("webdav")));
         String calendarsUrl = servers.separateUrl() + "calendars/";
         String contactsUrl = servers.separateUrl() + "contacts/";
         String filesUrl = servers.separateUrl() + "files/" + username + "-scan.txt";
@@ -97,8 +98,8 @@ class DavServicesIT {
     void behindOneRadicaleCalendarsAndContactsActAsOne() {
         String username = Users.create("davone");
         String token = Users.accountToken(username, Users.PASSWORD);
-        String calendarOnly = created(AppPasswordApi.createJson(token, "{\"name\":\"Calendar\",\"protocols\":[\"caldav\"]}"));
-        String contactsOnly = created(AppPasswordApi.createJson(token, "{\"name\":\"Contacts\",\"protocols\":[\"carddav\"]}"));
+        String calendarOnly = AppPasswordApi.createSecret(token, Map.of("name", "Calendar", "protocols", List.of("caldav")));
+        String contactsOnly = AppPasswordApi.createSecret(token, Map.of("name", "Contacts", "protocols", List.of("carddav")));
 
         // The proxy names the one Radicale caldav: a calendar-only app password reaches the contacts too...
         assertOk(new DavClient(servers.oneRadicaleUrl(), CONTACTS, username, calendarOnly)
@@ -125,12 +126,6 @@ class DavServicesIT {
         }
     }
 
-    private static String created(HttpReply reply) {
-        assertEquals(201, reply.status(), reply.toString());
-        String secret = reply.json().path("password").asText();
-        AppPasswordApi.ISSUED.add(secret);
-        return secret;
-    }
 
     private static void assertOk(DavClient.Result result) {
         assertTrue(result.ok(), result.output() + "\n" + servers.errorLog());

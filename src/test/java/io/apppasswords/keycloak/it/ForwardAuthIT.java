@@ -122,8 +122,8 @@ class ForwardAuthIT {
     void aProtocolLimitedAppPasswordPassesOnlyForItsServiceNamedByATrustedProxy() {
         String username = Users.create("fwdproto");
         String token = Users.accountToken(username, Users.PASSWORD);
-        String calendars = created(AppPasswordApi.createJson(token, "{\"name\":\"Calendar\",\"protocols\":[\"caldav\"]}"));
-        String any = created(AppPasswordApi.create(token, "Any"));
+        String calendars = AppPasswordApi.createSecret(token, Map.of("name", "Calendar", "protocols", List.of("caldav")));
+        String any = AppPasswordApi.createSecret(token, Map.of("name", "Any"));
         for (String service : List.of("caldav", "carddav", "webdav", "imap")) {
             assertEquals(service.equals("caldav") ? 200 : 401,
                     check("GET", device(proxy(service), username, calendars)).status(), service);
@@ -143,8 +143,7 @@ class ForwardAuthIT {
     void theClientRestrictionOfAnAppPasswordHolds() {
         String username = Users.create("fwdclient");
         String token = Users.accountToken(username, Users.PASSWORD);
-        String mailOnly = created(AppPasswordApi.createJson(token,
-                "{\"name\":\"Mail only\",\"clients\":[\"" + DemoRealm.MAIL + "\"]}"));
+        String mailOnly = AppPasswordApi.createSecret(token, Map.of("name", "Mail only", "clients", List.of(DemoRealm.MAIL)));
         assertEquals(401, check("GET", device(proxy("caldav"), username, mailOnly)).status());
     }
 
@@ -193,12 +192,6 @@ class ForwardAuthIT {
         assertNull(r.header("WWW-Authenticate"), "an outage is no wrong password");
     }
 
-    private static String created(HttpReply reply) {
-        assertEquals(201, reply.status(), reply.toString());
-        String secret = reply.json().path("password").asText();
-        AppPasswordApi.ISSUED.add(secret);
-        return secret;
-    }
 
     private static String realmDisplayName() {
         RealmRepresentation realm = Users.realm().toRepresentation();
