@@ -192,7 +192,7 @@ public class ForwardAuthResource {
             event.success();
             return answer(Response.ok()).header(REMOTE_USER, headerValue(outcome.user().getUsername())).build();
         } catch (RuntimeException e) {
-            // A store that cannot answer (database, LDAP): not the device's fault, so not a 401.
+            // A store that cannot answer (the database): not the device's fault, so not a 401.
             session.getTransactionManager().setRollbackOnly();
             LOG.warnf("Forward-auth check in realm %s could not decide: %s", realm.getName(), e.toString());
             return answer(Response.status(Response.Status.SERVICE_UNAVAILABLE))
@@ -230,8 +230,9 @@ public class ForwardAuthResource {
                 .build();
     }
 
+    /** Every answer: never cached; a media type even without a body (Keycloak's security headers want one). */
     private static Response.ResponseBuilder answer(Response.ResponseBuilder builder) {
-        return builder.header(HttpHeaders.CACHE_CONTROL, "no-store");
+        return builder.header(HttpHeaders.CACHE_CONTROL, "no-store").type(MediaType.TEXT_PLAIN_TYPE);
     }
 
     /** The inside of an RFC 9110 quoted-string: backslash and quote escaped, control characters dropped. */

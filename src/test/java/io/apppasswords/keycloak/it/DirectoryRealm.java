@@ -103,24 +103,9 @@ public final class DirectoryRealm {
     }
 
     private static DirectoryRealm create(Mode mode) {
-        return create("ldap-" + mode.name().toLowerCase().replace('_', '-'), mode, Slapd.get().url());
-    }
-
-    /**
-     * A realm like the others whose directory does not answer (nothing listens at its address), without
-     * import: every user lookup fails, as when the LDAP server is down. Created on first use.
-     */
-    public static synchronized DirectoryRealm unreachable() {
-        if (unreachable == null) {
-            unreachable = create("ldap-unreachable", Mode.NO_IMPORT_READ_ONLY, "ldap://127.0.0.1:" + Local.freePort());
-        }
-        return unreachable;
-    }
-
-    private static DirectoryRealm unreachable;
-
-    private static DirectoryRealm create(String name, Mode mode, String ldapUrl) {
+        String name = "ldap-" + mode.name().toLowerCase().replace('_', '-');
         KeycloakServer server = KeycloakServer.get();
+        Slapd ldap = Slapd.get();
         RealmRepresentation realm = demoCopy(name);
         server.admin().realms().create(realm);
         RealmResource resource = server.admin().realm(name);
@@ -132,7 +117,7 @@ public final class DirectoryRealm {
         provider.setParentId(resource.toRepresentation().getId());
         provider.setConfig(config(Map.ofEntries(
                 Map.entry("enabled", "true"), Map.entry("priority", "0"),
-                Map.entry("vendor", "other"), Map.entry("connectionUrl", ldapUrl),
+                Map.entry("vendor", "other"), Map.entry("connectionUrl", ldap.url()),
                 Map.entry("authType", "simple"), Map.entry("bindDn", Slapd.ADMIN_DN),
                 Map.entry("bindCredential", Slapd.ADMIN_PASSWORD), Map.entry("usersDn", Slapd.PEOPLE_DN),
                 Map.entry("searchScope", "1"), Map.entry("usernameLDAPAttribute", "uid"),

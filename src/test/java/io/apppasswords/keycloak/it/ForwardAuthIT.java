@@ -80,7 +80,7 @@ class ForwardAuthIT {
     @Test
     void aUtf8UserNameSignsInAndIsNamedInUtf8() {
         String ascii = Users.create("utf");
-        String username = "jürgen-ωμέγα-" + ascii;
+        String username = "jürgen-çağrı-" + ascii;
         var user = Users.representation(username, Users.PASSWORD);
         user.setEmail("u" + ascii + "@example.com");
         try (var created = Users.realm().users().create(user)) {
@@ -181,15 +181,6 @@ class ForwardAuthIT {
         assertTrue(events.stream().anyMatch(e -> "LOGIN_ERROR".equals(e.getType())
                 && "invalid_user_credentials".equals(e.getError())), events.toString());
         events.forEach(e -> AppPasswordAssertions.assertNoSecret(e.toString(), secret));
-    }
-
-    @Test
-    void whenTheDirectoryDoesNotAnswerTheAnswerIs503NeverAChallenge() {
-        DirectoryRealm down = DirectoryRealm.unreachable();
-        HttpReply r = check(down.url() + "/app-passwords/forward-auth", "GET",
-                device(proxy("caldav"), "anyone", "abcd-efgh-jkmn-pqrs-tuvw-xyz2"));
-        AppPasswordAssertions.assertError(503, "temporarily_unavailable", r);
-        assertNull(r.header("WWW-Authenticate"), "an outage is no wrong password");
     }
 
 
