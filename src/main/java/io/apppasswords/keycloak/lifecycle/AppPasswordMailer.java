@@ -183,11 +183,14 @@ public final class AppPasswordMailer {
             try {
                 KeycloakModelUtils.runJobInTransaction(factory, background -> {
                     RealmModel realmNow = background.realms().getRealm(realmId);
-                    UserModel userNow = realmNow == null ? null : background.users().getUserById(realmNow, userId);
+                    if (realmNow == null) {
+                        return;
+                    }
+                    background.getContext().setRealm(realmNow); // the user store needs it
+                    UserModel userNow = background.users().getUserById(realmNow, userId);
                     if (userNow == null) {
                         return;
                     }
-                    background.getContext().setRealm(realmNow);
                     Letter letter = writer.write(background.getContext().resolveLocale(userNow));
                     send(background, realmNow, userNow, letter);
                 });
