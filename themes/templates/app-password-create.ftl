@@ -73,18 +73,26 @@
 </#macro>
 
 <#-- Checkboxes that all post as "name" (several values), labelled as one group for screen readers.
-     choices: maps with "value", "label" and "selected" ("true"/"false"). -->
+     choices: maps with "value", "label" and "selected" ("true"/"false"); with "group" and "groupLabel" too,
+     neighbours of one group become a sub-group headed by its label. -->
 <#macro checkboxGroup id name label help choices>
     <div id="${id}" class="${properties.kcFormGroupClass!}" role="group" aria-labelledby="${id}-label"
          aria-describedby="${describedBy(name, id + '-help')}">
         <@groupLabel id=id + "-label" text=label/>
         <#list choices as choice>
+            <#if choice.group?? && (choice?is_first || choices[choice?index - 1].group != choice.group)>
+                <div id="${id}-${choice.group}" role="group" aria-labelledby="${id}-${choice.group}-label">
+                <span id="${id}-${choice.group}-label" class="${properties.kcFormLabelTextClass!}">${choice.groupLabel}</span>
+            </#if>
             <div class="${properties.kcCheckboxClass!properties.kcCheckboxInputClass!}">
                 <input type="checkbox" id="${id}-${choice?index}" name="${name}" value="${choice.value}"
                        class="${properties.kcCheckboxInputClass!}"<#if choice.selected == "true"> checked</#if>
                        aria-invalid="<#if messagesPerField.existsError(name)>true</#if>"/>
                 <label for="${id}-${choice?index}" class="${properties.kcCheckboxLabelClass!}">${choice.label}</label>
             </div>
+            <#if choice.group?? && (choice?is_last || choices[choice?index + 1].group != choice.group)>
+                </div>
+            </#if>
         </#list>
         <@helperText id=id + "-help" text=help/>
         <@fieldError field=name/>
@@ -145,12 +153,13 @@
             <#if appPasswordProtocolChoices?? && appPasswordProtocolChoices?has_content>
                 <#-- tells the action the boxes were shown, so that none ticked is refused rather than read as "any" -->
                 <input type="hidden" name="protocolsOffered" value="true"/>
+                <#-- one list, sorted by what the user syncs (Mail, Calendars, Contacts, Files), each kind a labelled sub-group -->
                 <#assign protocolChoices = []>
                 <#list appPasswordProtocolChoices as choice>
-                    <#assign protocolChoices = protocolChoices + [{"value": choice.id, "label": msg("appPasswordProtocol_" + choice.id), "selected": choice.selected}]>
+                    <#assign protocolChoices = protocolChoices + [{"value": choice.id, "group": choice.group, "groupLabel": msg("appPasswordProtocolGroup_" + choice.group), "label": msg("appPasswordProtocol_" + choice.id), "selected": choice.selected}]>
                 </#list>
                 <@checkboxGroup id="app-password-protocols" name="protocols" label=msg("appPasswordProtocolsChoice")
-                        help=msg("appPasswordProtocolsHelp") choices=protocolChoices/>
+                        help=msg("appPasswordProtocolsHelp") + " " + msg("appPasswordProtocolsHelpWeb") choices=protocolChoices/>
             </#if>
             <div class="${properties.kcFormGroupClass!}">
                 <div id="kc-form-buttons" class="${properties.kcFormActionGroupClass!properties.kcFormButtonsClass!}">

@@ -230,7 +230,7 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         List<Map<String, String>> protocols = new ArrayList<>();
         for (AppPasswordProtocol protocol : AppPasswordProtocol.values()) {
             boolean selected = selectedProtocols == null || selectedProtocols.contains(protocol.id());
-            protocols.add(Map.of("id", protocol.id(), "selected", String.valueOf(selected)));
+            protocols.add(Map.of("id", protocol.id(), "group", protocol.group().id(), "selected", String.valueOf(selected)));
         }
         LoginFormsProvider form = context.form()
                 .setAttribute("appPasswordLifetimes", policy.lifetimeChoices())

@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.authenticator;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import io.apppasswords.keycloak.policy.Setting;
 import io.apppasswords.keycloak.policy.Settings;
 import org.keycloak.Config;
@@ -19,7 +20,7 @@ import java.util.Set;
 @AutoService(AuthenticatorFactory.class)
 public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "direct-grant-validate-app-password";
+    public static final String PROVIDER_ID = AuthenticatorSettings.STEP_ID;
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,

@@ -1,38 +1,71 @@
 package io.apppasswords.keycloak.credential;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The mail protocols an app password can be limited to. Their names ({@code imap}, {@code pop3},
- * {@code smtp}, {@code sieve}) are what the self-service API takes, the creation page posts and the
- * credential stores; {@link #label()} is how people read them.
+ * The protocols an app password can be limited to: the mail server's, and those of HTTP services behind a
+ * reverse proxy's forward-auth hook. Their names ({@code imap}, {@code pop3}, {@code smtp}, {@code sieve},
+ * {@code caldav}, {@code carddav}, {@code webdav}) are what the self-service API takes, the creation page
+ * posts and the credential stores; {@link #label()} is how people read them, {@link #group()} how the page
+ * sorts them.
  */
 public enum AppPasswordProtocol {
 
-    IMAP("imap", "IMAP"),
-    POP3("pop3", "POP3"),
-    SMTP("smtp", "SMTP"),
-    SIEVE("sieve", "Sieve");
+    IMAP("imap", "IMAP", Group.MAIL),
+    POP3("pop3", "POP3", Group.MAIL),
+    SMTP("smtp", "SMTP", Group.MAIL),
+    SIEVE("sieve", "Sieve", Group.MAIL),
+    CALDAV("caldav", "CalDAV", Group.CALENDARS),
+    CARDDAV("carddav", "CardDAV", Group.CONTACTS),
+    WEBDAV("webdav", "WebDAV", Group.FILES);
+
+    /** What the user syncs, in the order the creation page shows it; {@code id} names its message key. */
+    public enum Group {
+        MAIL("mail"), CALENDARS("calendars"), CONTACTS("contacts"), FILES("files");
+
+        private final String id;
+
+        Group(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
 
     private final String id;
     private final String label;
+    private final Group group;
 
-    AppPasswordProtocol(String id, String label) {
+    AppPasswordProtocol(String id, String label, Group group) {
         this.id = id;
         this.label = label;
+        this.group = group;
     }
 
     public String id() {
         return id;
     }
 
-    /** The same in every language: these are the names mail apps show. */
+    /** The same in every language: these are the names the apps show. */
     public String label() {
         return label;
+    }
+
+    public Group group() {
+        return group;
+    }
+
+    /** Every id, comma-separated, for the refusal of an unknown one. */
+    public static String ids() {
+        return Arrays.stream(values()).map(AppPasswordProtocol::id).collect(Collectors.joining(", "));
     }
 
     /** The protocol named {@code id} (any letter case), or {@code null}. */
@@ -64,7 +97,7 @@ public enum AppPasswordProtocol {
         for (String id : requested) {
             AppPasswordProtocol protocol = of(id);
             if (protocol == null) {
-                throw new AppPasswordException(AppPasswordError.PROTOCOL_UNKNOWN);
+                throw new AppPasswordException(AppPasswordError.PROTOCOL_UNKNOWN, ids());
             }
             chosen.add(protocol);
         }

@@ -15,8 +15,8 @@ public final class AppPasswordDetails {
     public static final String APP_PASSWORD_PROTOCOLS = "app_password_protocols";
 
     /**
-     * On LOGIN and LOGIN_ERROR: the protocol the trusted mail server said it serves ({@code imap},
-     * {@code pop3}, {@code smtp}, {@code sieve}), or {@code none} when the client did not name one of them.
+     * On LOGIN and LOGIN_ERROR: the protocol the trusted mail server or proxy said it serves (an
+     * {@code AppPasswordProtocol} id), or {@code none} when the client did not name one of them.
      */
     public static final String APP_PASSWORD_PROTOCOL = "app_password_protocol";
 

@@ -110,10 +110,12 @@ public final class Settings {
                     + "rewrites the credential and evicts the user from every node's cache."));
     public static final Setting<List<String>> TRUSTED_FORWARDERS = add(Setting.list(AUTHENTICATOR,
             "trustedForwarderClients", "Clients trusted to forward the user's IP and service",
-            "Confidential clients (e.g. the mail server) whose forwarded-IP header is recorded as an app "
-                    + "password's last-use IP instead of the client's own address, and whose service header says "
-                    + "which protocol a login is for. Ignored for public clients. An app password limited to "
-                    + "protocols works only through these clients, when they name an allowed protocol."));
+            "Confidential clients (e.g. the mail server, the reverse proxy of calendars and files) whose "
+                    + "forwarded-IP header is recorded as an app password's last-use IP instead of the client's own "
+                    + "address, and whose service header says which protocol a login is for (a proxy's forward-auth "
+                    + "check: X-Forwarded-For and X-Forward-Auth-Service). Ignored for public clients. An app "
+                    + "password limited to protocols works only through these clients, when they name an allowed "
+                    + "protocol."));
     /** What Dovecot sends with {@code send_auth_headers = yes}: the mail client's address. */
     public static final Setting<String> FORWARDED_IP_HEADER = add(Setting.string(AUTHENTICATOR, "forwardedIpHeader",
             "X-Dovecot-Auth-Remote", "Forwarded-IP header",

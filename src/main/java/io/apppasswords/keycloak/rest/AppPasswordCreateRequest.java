@@ -10,6 +10,6 @@ public class AppPasswordCreateRequest {
     public String expiresAt;
     /** Client ids the app password may sign in through, optional (any client when absent or empty). */
     public List<String> clients;
-    /** Protocols it may sign in for ({@code imap}, {@code pop3}, {@code smtp}, {@code sieve}); absent: any. */
+    /** Protocols it may sign in for (the ids of {@code AppPasswordProtocol}: imap, pop3, smtp, sieve, caldav, carddav, webdav); absent: any. */
     public List<String> protocols;
 }

@@ -75,6 +75,12 @@ public class AppPasswordResource {
         return Cors.builder().preflight().allowedMethods(AccountCaller.METHODS).auth().add(Response.ok());
     }
 
+    /** A reverse proxy's check of a device's app password: {@link ForwardAuthResource}, any method. */
+    @Path("forward-auth")
+    public ForwardAuthResource forwardAuth() {
+        return new ForwardAuthResource(session);
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<AppPasswordRepresentation> list() {

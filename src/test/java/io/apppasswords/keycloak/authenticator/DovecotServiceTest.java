@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
+import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.AuthenticatorConfigModel;
 

@@ -1,8 +1,6 @@
 package io.apppasswords.keycloak.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.apppasswords.keycloak.it.AppPasswordApi;
-import io.apppasswords.keycloak.it.Commands;
 import io.apppasswords.keycloak.it.DemoRealm;
 import io.apppasswords.keycloak.it.Json;
 import io.apppasswords.keycloak.it.KeycloakServer;
@@ -106,7 +104,7 @@ public final class LoginBenchmark {
         KeycloakServer kc = KeycloakServer.get();
         Seeded seeded = seed(kc, true);
 
-        Map<String, List<Measurement>> rounds = new LinkedHashMap<>();
+        Map<String, List<Wrk.Measurement>> rounds = new LinkedHashMap<>();
         Map<String, Path> scenarios = new LinkedHashMap<>();
         scenarios.put("client_credentials grant", bodies("cc", List.of(form("grant_type", "client_credentials",
                 "client_id", SERVICE_CLIENT, "client_secret", SERVICE_SECRET))));
@@ -123,7 +121,7 @@ public final class LoginBenchmark {
                 Map.Entry<String, Path> s = order.get((i + round - 1) % order.size());
                 wrk(url, s.getValue(), WARMUP);
                 settle();
-                Measurement m = wrk(url, s.getValue(), DURATION);
+                Wrk.Measurement m = wrk(url, s.getValue(), DURATION);
                 settle();
                 print(String.format(Locale.ROOT, "  round %d  %-38s %8.1f logins/s  (p50 %.1f ms, p99 %.1f ms, non-2xx %d)",
                         round, s.getKey(), m.perSecond(), m.p50Ms(), m.p99Ms(), m.non2xx()));
@@ -374,40 +372,15 @@ public final class LoginBenchmark {
 
     // ------------------------------------------------------------------------------------------ measuring
 
-    record Measurement(long requests, long durationMicros, long non2xx, long socketErrors, long p50Micros,
-                       long p99Micros) {
-        double perSecond() {
-            return (requests - non2xx - socketErrors) * 1e6 / durationMicros;
-        }
-
-        double p50Ms() {
-            return p50Micros / 1000.0;
-        }
-
-        double p99Ms() {
-            return p99Micros / 1000.0;
-        }
-    }
-
     private Path bodies(String name, List<String> forms) throws IOException {
         Path file = work.resolve(name + ".bodies");
         Files.write(file, forms);
         return file;
     }
 
-    private Measurement wrk(String url, Path bodies, int seconds) throws IOException, InterruptedException {
-        List<String> cmd = List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s",
-                "-s", lua.toString(), url, "--", bodies.toAbsolutePath().toString(), String.valueOf(THREADS));
-        String out = Commands.check(cmd, null, Map.of(), null, Duration.ofSeconds(seconds + 60L));
-        for (String line : out.split("\n")) {
-            if (line.startsWith("BENCH ")) {
-                JsonNode j = Json.read(line.substring(6));
-                return new Measurement(j.path("requests").asLong(), j.path("duration_us").asLong(),
-                        j.path("non2xx").asLong(), j.path("socket_errors").asLong(), j.path("p50_us").asLong(),
-                        j.path("p99_us").asLong());
-            }
-        }
-        throw new IllegalStateException("no BENCH line from wrk:\n" + out);
+    private Wrk.Measurement wrk(String url, Path bodies, int seconds) throws IOException, InterruptedException {
+        return Wrk.run(List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s",
+                "-s", lua.toString(), url, "--", bodies.toAbsolutePath().toString(), String.valueOf(THREADS)), seconds);
     }
 
     /**
@@ -531,7 +504,7 @@ public final class LoginBenchmark {
 
     // ------------------------------------------------------------------------------------------ report
 
-    private int report(Map<String, List<Measurement>> rounds, int transientOk, long transientSessions,
+    private int report(Map<String, List<Wrk.Measurement>> rounds, int transientOk, long transientSessions,
                        int persistentOk, long persistentSessions, List<String> facts, Writes writes) {
         print("");
         print("## Throughput (wrk -t" + THREADS + " -c" + CONNECTIONS + ", " + DURATION + " s per measurement after "
@@ -547,13 +520,13 @@ public final class LoginBenchmark {
         sep.append("---:|---:|---:|---:|");
         print(head.toString());
         print(sep.toString());
-        Map<String, Measurement> best = new LinkedHashMap<>();
+        Map<String, Wrk.Measurement> best = new LinkedHashMap<>();
         boolean clean = true;
-        for (Map.Entry<String, List<Measurement>> e : rounds.entrySet()) {
+        for (Map.Entry<String, List<Wrk.Measurement>> e : rounds.entrySet()) {
             StringBuilder row = new StringBuilder("| " + e.getKey() + " |");
-            Measurement top = null;
+            Wrk.Measurement top = null;
             long non2xx = 0;
-            for (Measurement m : e.getValue()) {
+            for (Wrk.Measurement m : e.getValue()) {
                 row.append(String.format(Locale.ROOT, " %.1f |", m.perSecond()));
                 if (top == null || m.perSecond() > top.perSecond()) {
                     top = m;

@@ -19,7 +19,10 @@ class AppPasswordProtocolTest {
         assertEquals(AppPasswordProtocol.POP3, AppPasswordProtocol.of(" POP3 "));
         assertEquals(AppPasswordProtocol.SMTP, AppPasswordProtocol.of("Smtp"));
         assertEquals(AppPasswordProtocol.SIEVE, AppPasswordProtocol.of("sieve"));
-        for (String other : Arrays.asList(null, "", "submission", "managesieve", "imaps", "imap,smtp", "İMAP")) {
+        assertEquals(AppPasswordProtocol.CALDAV, AppPasswordProtocol.of("CalDAV"));
+        assertEquals(AppPasswordProtocol.CARDDAV, AppPasswordProtocol.of("carddav"));
+        assertEquals(AppPasswordProtocol.WEBDAV, AppPasswordProtocol.of("webdav"));
+        for (String other : Arrays.asList(null, "", "submission", "managesieve", "imaps", "imap,smtp", "İMAP", "dav", "http")) {
             assertNull(AppPasswordProtocol.of(other), String.valueOf(other));
         }
     }
@@ -33,13 +36,24 @@ class AppPasswordProtocolTest {
     @Test
     void noneAskedForOrAllOfThemIsNoLimit() {
         assertNull(AppPasswordProtocol.limit(null));
-        assertNull(AppPasswordProtocol.limit(List.of("sieve", "smtp", "pop3", "imap")));
+        assertNull(AppPasswordProtocol.limit(List.of("webdav", "carddav", "caldav", "sieve", "smtp", "pop3", "imap")));
+        assertEquals(List.of("imap", "pop3", "smtp", "sieve"), AppPasswordProtocol.limit(List.of("sieve", "smtp", "pop3", "imap")),
+                "all of mail is a limit now that HTTP services exist");
+    }
+
+    @Test
+    void theCreationPageSortsThemAsTheUserSyncs() {
+        assertEquals(List.of("MAIL", "MAIL", "MAIL", "MAIL", "CALENDARS", "CONTACTS", "FILES"),
+                Arrays.stream(AppPasswordProtocol.values()).map(p -> p.group().name()).toList());
+        assertEquals("imap, pop3, smtp, sieve, caldav, carddav, webdav", AppPasswordProtocol.ids());
     }
 
     @Test
     void anUnknownNameOrAnEmptyListIsRefused() {
         assertEquals(AppPasswordError.PROTOCOL_UNKNOWN,
                 assertThrows(AppPasswordException.class, () -> AppPasswordProtocol.limit(List.of("imap", "http"))).getError());
+        assertEquals(List.of(AppPasswordProtocol.ids()), List.of(assertThrows(AppPasswordException.class,
+                () -> AppPasswordProtocol.limit(List.of("http"))).getParameters()), "the refusal names the choices");
         assertEquals(AppPasswordError.PROTOCOL_UNKNOWN,
                 assertThrows(AppPasswordException.class, () -> AppPasswordProtocol.limit(Arrays.asList("imap", null))).getError());
         assertEquals(AppPasswordError.PROTOCOLS_NONE,

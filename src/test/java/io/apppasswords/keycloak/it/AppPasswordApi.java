@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** A plain HTTP client for the extension's REST APIs, as a script or the account console calls them. */
 public final class AppPasswordApi {
 
@@ -56,6 +58,13 @@ public final class AppPasswordApi {
             ISSUED.add(reply.json().path("password").asText());
         }
         return reply;
+    }
+
+    /** Creates an app password from {@code fields} (name, protocols, clients...), asserts 201 and returns the secret. */
+    public static String createSecret(String bearer, Map<String, Object> fields) {
+        HttpReply reply = createJson(bearer, Json.write(fields));
+        assertEquals(201, reply.status(), reply.toString());
+        return reply.json().path("password").asText();
     }
 
     public static HttpReply create(String bearer, String name) {

@@ -26,6 +26,9 @@ public final class DemoRealm {
     /** Direct grant bound to "app password or password + otp". */
     public static final String MIXED = "mail-mixed";
     public static final String MIXED_SECRET = "mail-mixed-secret";
+    /** The reverse proxy's client for forward-auth checks: bound to {@value #APP_PASSWORDS_ONLY}, a trusted forwarder. */
+    public static final String PROXY = "http-proxy";
+    public static final String PROXY_SECRET = "http-proxy-secret";
     /** Public client with Keycloak's stock direct grant (password, then OTP if the user has one). */
     public static final String CLI = "demo-cli";
     /** The direct-grant flow that takes app passwords and nothing else. */

@@ -95,6 +95,23 @@ public final class Local {
                 + " (last: " + last.strip() + "); " + diagnostics.get());
     }
 
+    /** Waits until something accepts connections on {@code port}; fails as {@link #awaitBanner} does. */
+    static void awaitPort(Process process, int port, Duration timeout, Supplier<String> diagnostics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited with " + process.exitValue() + "; " + diagnostics.get());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("nothing listens on port " + port + " after " + timeout + "; " + diagnostics.get());
+    }
+
     /** SIGTERM to a server (which stops its own children), then SIGKILL to whatever is left after 15 s. */
     static void stopTree(Process p) {
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());

@@ -164,7 +164,7 @@ class ProtocolScopeIT {
         assertEquals(201, created.status(), created.toString());
         assertEquals(List.of("imap", "pop3"), texts(created.json().path("protocols")));
         HttpReply all = AppPasswordApi.createJson(token,
-                "{\"name\":\"All\",\"protocols\":[\"imap\",\"pop3\",\"smtp\",\"sieve\"]}");
+                "{\"name\":\"All\",\"protocols\":[\"imap\",\"pop3\",\"smtp\",\"sieve\",\"caldav\",\"carddav\",\"webdav\"]}");
         assertEquals(201, all.status(), all.toString());
         assertTrue(all.json().path("protocols").isNull(), "all of them is no limit: " + all);
         assertTrue(AppPasswordApi.create(token, "Omitted").json().path("protocols").isNull());
@@ -180,7 +180,7 @@ class ProtocolScopeIT {
             assertEquals("invalid_protocol", r.error(), bad + ": " + r);
         }
         HttpReply unknown = AppPasswordApi.createJson(token, "{\"name\":\"Bad\",\"protocols\":[\"http\"]}");
-        assertTrue(unknown.json().path("error_description").asText().contains("imap, pop3, smtp and sieve"), unknown.toString());
+        assertTrue(unknown.json().path("error_description").asText().contains("Choose from imap, pop3, smtp, sieve, caldav, carddav, webdav."), unknown.toString());
         for (String wrongType : List.of("\"imap\"", "[1]", "{\"imap\":true}")) {
             HttpReply r = AppPasswordApi.createJson(token, "{\"name\":\"Bad\",\"protocols\":" + wrongType + "}");
             assertEquals(400, r.status(), wrongType + ": " + r);
@@ -203,7 +203,15 @@ class ProtocolScopeIT {
         String username = Users.create("protopage");
         Browser.Page page = createPage(username);
         var boxes = page.doc().select("#app-password-protocols input[type=checkbox][name=protocols]");
-        assertEquals(List.of("imap", "pop3", "smtp", "sieve"), boxes.eachAttr("value"), page.describe());
+        assertEquals(List.of("imap", "pop3", "smtp", "sieve", "caldav", "carddav", "webdav"), boxes.eachAttr("value"), page.describe());
+        // grouped as the user understands them, each sub-group named for screen readers
+        for (var group : Map.of("mail", List.of("Mail", "imap", "pop3", "smtp", "sieve"), "calendars", List.of("Calendars", "caldav"),
+                "contacts", List.of("Contacts", "carddav"), "files", List.of("Files", "webdav")).entrySet()) {
+            var element = page.doc().selectFirst("#app-password-protocols-" + group.getKey() + "[role=group]");
+            assertNotNull(element, group.getKey() + ": " + page.describe());
+            assertEquals(group.getValue().get(0), page.doc().getElementById(element.attr("aria-labelledby")).text());
+            assertEquals(group.getValue().subList(1, group.getValue().size()), element.select("input[name=protocols]").eachAttr("value"));
+        }
         boxes.forEach(box -> {
             assertTrue(box.hasAttr("checked"), box.toString());
             var label = page.doc().selectFirst("label[for=" + box.id() + "]");
