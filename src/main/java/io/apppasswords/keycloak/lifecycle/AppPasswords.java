@@ -243,6 +243,7 @@ public final class AppPasswords {
         if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
             return false;
         }
+        DeviceHandoff.drop(session, credential.getId());
         if (RealmPolicy.of(realm).remembersEnded()) {
             Long expiresAt = credential.getData().getExpiresAt();
             // an expired one ended when it expired, as a login that finds it before the clean-up sees it

@@ -49,6 +49,11 @@ final class HeadlessChromium implements AutoCloseable {
     private final String session;
 
     HeadlessChromium(int width, int height) {
+        this(width, height, true);
+    }
+
+    /** With {@code javaScript} false, pages run no script of their own (as with script blocked in a browser). */
+    HeadlessChromium(int width, int height, boolean javaScript) {
         String chromedriver = System.getProperty("chromium.driver", "/usr/bin/chromedriver");
         String chromium = System.getProperty("chromium.binary", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(chromedriver)) || !Files.isExecutable(Path.of(chromium))) {
@@ -68,7 +73,9 @@ final class HeadlessChromium implements AutoCloseable {
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
                             "--no-first-run", "--lang=en-US", "--user-data-dir=" + profile,
                             "--window-size=" + width + "," + height),
-                    "prefs", Map.of("intl.accept_languages", "en-US,en"));
+                    "prefs", javaScript ? Map.of("intl.accept_languages", "en-US,en")
+                            : Map.of("intl.accept_languages", "en-US,en",
+                            "profile.managed_default_content_settings.javascript", 2));
             session = call("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch",
                     Map.of("browserName", "chrome", "goog:chromeOptions", options)))).path("sessionId").asText();
         } catch (IOException e) {
