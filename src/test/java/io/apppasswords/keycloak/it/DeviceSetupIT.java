@@ -3,25 +3,33 @@ package io.apppasswords.keycloak.it;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.representations.idm.EventRepresentation;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Setting a device up from the page that shows a new app password: the configuration profile, its one-time
  * QR link, the settings table, the realm's settings, the download events. The shared server keeps the links
- * working for {@link KeycloakServer#DEVICE_LINK_SECONDS} seconds (production: 10 minutes).
+ * working for {@link KeycloakServer#DEVICE_LINK_SECONDS} seconds (production: 10 minutes). The page in a
+ * real headless Chromium, in English, Japanese and Arabic, with and without JavaScript; screenshots
+ * {@code device-setup-<locale>.png} go to {@code -Dscreenshots.dir}.
  */
 class DeviceSetupIT {
 
+    private static final Path shots = HeadlessChromium.screenshots();
     private static KeycloakServer server;
 
     @BeforeAll
@@ -86,6 +94,25 @@ class DeviceSetupIT {
                 "Connection security=STARTTLS", "User name=" + username,
                 "# Calendars (CalDAV)", "Address=https://dav.example.org/cal/", "User name=" + username,
                 "# Contacts (CardDAV)", "Address=https://dav.example.org/card/", "User name=" + username), page.settings());
+    }
+
+    @Test
+    void theProfilesPasswordSignsInThroughDovecot() throws Exception {
+        assumeTrue(Dovecot.available(Dovecot.Line.V2_3), "Dovecot 2.3 with dovecot-auth-lua is not installed here (.ci/run installs it)");
+        Policy.demoWith(DeviceSetupPage.SERVERS);
+        String username = Users.create("device-dovecot");
+        DeviceSetupPage page = DeviceSetupPage.create(username, "Mail app", Map.of());
+        Map<?, ?> mail = (Map<?, ?>) ((List<?>) Plist.parse(DeviceSetupPage.open(page.qrUrl(), "en").body()
+                .getBytes(StandardCharsets.UTF_8)).get("PayloadContent")).get(0);
+        try (Dovecot dovecot = Dovecot.create(Dovecot.Line.V2_3, "device")
+                .keycloakPassdb(server.tokenEndpoint(), DemoRealm.MAIL, DemoRealm.MAIL_SECRET).withoutFailureDelays().start()) {
+            String imap = MailWire.imapLogin(dovecot.imapPort(), "127.0.0.1",
+                    (String) mail.get("IncomingMailServerUsername"), (String) mail.get("IncomingPassword"));
+            assertTrue(imap.startsWith("a OK"), imap + "\n" + dovecot.log());
+            String smtp = MailWire.smtpAuthPlain(dovecot.submissionPort(), "127.0.0.1",
+                    (String) mail.get("OutgoingMailServerUsername"), (String) mail.get("OutgoingPassword"));
+            assertTrue(smtp.startsWith("235"), smtp);
+        }
     }
 
     @Test
@@ -183,6 +210,65 @@ class DeviceSetupIT {
         Map<String, String> good = new HashMap<>(Policy.DEMO);
         good.putAll(DeviceSetupPage.SERVERS);
         assertEquals(204, Policy.put(good).status());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en", "ja", "ar"})
+    void theProfileTheQrCodeAndTheSettingsInTheUsersLanguage(String locale) {
+        Policy.demoWith(DeviceSetupPage.SERVERS);
+        Properties messages = Messages.of(locale);
+        String username = Users.speaking("device-" + locale, locale);
+        try (HeadlessChromium chromium = new HeadlessChromium(900, 2200)) {
+            String qr = createAndCheck(chromium, username, messages);
+            List<String> copies = chromium.findAll(".app-password-copy-setting");
+            assertEquals(16, copies.size(), "one per setting");
+            assertEquals("false", chromium.property(copies.get(0), "hidden"), "shown when script runs");
+            assertEquals(Messages.msg(messages, "appPasswordCopy"), chromium.accessible(copies.get(0), "label"));
+            chromium.screenshot(shots.resolve("device-setup-" + locale + ".png"), chromium.find(HeadlessChromium.LOGIN_CARD));
+            assertEquals(200, DeviceSetupPage.open(qr, locale).status(), "the phone's download");
+        }
+    }
+
+    @Test
+    void withoutJavaScriptEverythingButTheCopyButtonsWorks() {
+        Policy.demoWith(DeviceSetupPage.SERVERS);
+        String username = Users.create("device-no-script");
+        try (HeadlessChromium chromium = new HeadlessChromium(900, 2200, false)) {
+            String qr = createAndCheck(chromium, username, Messages.of("en"));
+            for (String copy : chromium.findAll(".app-password-copy-setting")) {
+                assertEquals("true", chromium.property(copy, "hidden"), "no button that would do nothing");
+            }
+            assertEquals(200, DeviceSetupPage.open(qr, "en").status());
+        }
+    }
+
+    /** Creates an app password on the page and checks its device part; returns the QR code's link. */
+    private static String createAndCheck(HeadlessChromium chromium, String username, Properties messages) {
+        chromium.signInToAppPasswordAction(username, "account-console", server.realmUrl() + "/account/");
+        chromium.type(chromium.find("#app-password-name"), "iPhone");
+        chromium.click(chromium.find("#app-password-submit"));
+        String secret = chromium.text(chromium.find("#app-password-value"));
+        AppPasswordApi.ISSUED.add(secret);
+
+        String profile = chromium.find("#app-password-profile");
+        assertEquals(Messages.msg(messages, "appPasswordDeviceInstall"), chromium.text(profile));
+        HttpReply download = DeviceSetupPage.open(chromium.property(profile, "href"), "en");
+        assertEquals(200, download.status(), download.toString());
+        assertTrue(download.body().contains("<string>" + secret + "</string>"));
+
+        String image = chromium.find("#app-password-qr");
+        assertEquals(Messages.msg(messages, "appPasswordDeviceQrAlt"), chromium.accessible(image, "label"),
+                "what a screen reader announces for the code");
+        assertEquals("img", chromium.accessible(image, "role"));
+        assertTrue(Integer.parseInt(chromium.property(image, "naturalWidth")) > 0, "the image is drawn");
+        assertEquals(Messages.msg(messages, "appPasswordDeviceScanHelp", 1), chromium.text(chromium.find("#app-password-qr-help")));
+        assertEquals(Messages.msg(messages, "appPasswordDeviceUnsigned"),
+                chromium.text(chromium.find("#app-password-profile-unsigned")));
+        String qr = DeviceSetupPage.decodeQr(chromium.property(image, "src"));
+        assertTrue(qr.startsWith(server.realmUrl() + "/app-passwords/device/"), qr);
+        assertEquals(Messages.msg(messages, "appPasswordDeviceOtherApps"),
+                chromium.accessible(chromium.find("#app-password-settings"), "label"));
+        return qr;
     }
 
     private static void assertGone(HttpReply reply) {

@@ -50,6 +50,7 @@ public final class DeviceSetupPage {
         fields.forEach(create::set);
         DeviceSetupPage created = new DeviceSetupPage(create.submit());
         assertNotNull(created.page.doc().selectFirst("#app-password-value"), created.page.describe());
+        AppPasswordApi.ISSUED.add(created.secret());
         return created;
     }
 
