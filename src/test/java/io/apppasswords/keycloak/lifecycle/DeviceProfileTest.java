@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.policy.DeviceSettings;
 import io.apppasswords.keycloak.it.Plist;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeviceProfileTest {
 
-    private static final DeviceSettings SERVERS = DeviceSettings.parse(Map.of("imapHost", "imap.example.org",
-            "smtpHost", "smtp.example.org", "caldavUrl", "https://dav.example.org:8443/cal/",
-            "carddavUrl", "http://dav.example.org/card/", "organization", "Example & Co <mail>"));
+    private static final DeviceSettings SERVERS = new DeviceSettings("imap.example.org", 993,
+            DeviceSettings.Security.SSL, "smtp.example.org", 587, DeviceSettings.Security.STARTTLS,
+            URI.create("https://dav.example.org:8443/cal/"), URI.create("http://dav.example.org/card/"),
+            "Example & Co <mail>");
     private static final String SECRET = "abcd-efgh-jkmn-pqrs-tuvw-xyz2";
 
     private static DeviceProfile.Account account(List<String> protocols) {
