@@ -259,7 +259,7 @@ class DeviceSetupIT {
         String image = chromium.find("#app-password-qr");
         assertEquals(Messages.msg(messages, "appPasswordDeviceQrAlt"), chromium.accessible(image, "label"),
                 "what a screen reader announces for the code");
-        assertEquals("img", chromium.accessible(image, "role"));
+        assertEquals("image", chromium.accessible(image, "role"));
         assertTrue(Integer.parseInt(chromium.property(image, "naturalWidth")) > 0, "the image is drawn");
         assertEquals(Messages.msg(messages, "appPasswordDeviceScanHelp", 1), chromium.text(chromium.find("#app-password-qr-help")));
         assertEquals(Messages.msg(messages, "appPasswordDeviceUnsigned"),
