@@ -5,7 +5,10 @@ import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.DeviceHandoff;
+import io.apppasswords.keycloak.lifecycle.DeviceProfile;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
+import io.apppasswords.keycloak.policy.DeviceSettings;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -60,6 +63,13 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
      * them enabled, with the message key of their button.
      */
     static final Map<String, String> SECOND_FACTOR_ACTIONS = secondFactorActions();
+
+    /** How long the device set-up links work ({@link DeviceHandoff}). */
+    private final int deviceLinkSeconds;
+
+    AppPasswordRequiredAction(int deviceLinkSeconds) {
+        this.deviceLinkSeconds = deviceLinkSeconds;
+    }
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -142,7 +152,63 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
                 .setAttribute("appPasswordName", credential.getUserLabel())
                 .setAttribute("appPassword", created.secret())
                 .setAttribute("appPasswordUsername", context.getUser().getUsername());
+        offerDeviceSetUp(context, credential, created.secret(), page);
         context.challenge(page.createForm(SECRET_TEMPLATE));
+    }
+
+    /**
+     * With the realm's servers named: the settings table and, where the app password's scope fits a profile,
+     * the profile's link and a QR code of a second, single-use link, both working for {@link #deviceLinkSeconds}.
+     */
+    private void offerDeviceSetUp(RequiredActionContext context, AppPasswordCredentialModel credential, String secret,
+                                  LoginFormsProvider page) {
+        DeviceProfile.Account account = DeviceProfile.account(context.getRealm(), context.getUser(), credential);
+        if (account == null) {
+            return;
+        }
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("groups", settingsTable(account));
+        if (account.offered()) {
+            DeviceHandoff.Tokens tokens = DeviceHandoff.offer(context.getSession(), context.getRealm(), context.getUser(),
+                    credential.getId(), secret, deviceLinkSeconds);
+            device.put("profileUrl", DeviceHandoff.link(context.getSession(), context.getRealm(), tokens.page()).toString());
+            device.put("qrImage", QrCode.dataUri(
+                    DeviceHandoff.link(context.getSession(), context.getRealm(), tokens.qr()).toString()));
+            device.put("qrSize", QrCode.SIZE);
+            device.put("minutes", Math.max(1, (deviceLinkSeconds + 59) / 60));
+        }
+        page.setAttribute("appPasswordDevice", device);
+    }
+
+    /** The settings for other apps: groups (heading key, rows of label key and value), the user name last. */
+    private static List<Map<String, Object>> settingsTable(DeviceProfile.Account account) {
+        DeviceSettings s = account.settings();
+        List<Map<String, Object>> groups = new ArrayList<>();
+        groups.add(group("appPasswordDeviceIncoming", List.of(
+                row("appPasswordDeviceServer", s.imapHost()), row("appPasswordDevicePort", String.valueOf(s.imapPort())),
+                row("appPasswordDeviceSecurity", s.imapSecurity().label()),
+                row("appPasswordDeviceUsername", account.username()))));
+        groups.add(group("appPasswordDeviceOutgoing", List.of(
+                row("appPasswordDeviceServer", s.smtpHost()), row("appPasswordDevicePort", String.valueOf(s.smtpPort())),
+                row("appPasswordDeviceSecurity", s.smtpSecurity().label()),
+                row("appPasswordDeviceUsername", account.username()))));
+        if (s.caldavUrl() != null) {
+            groups.add(group("appPasswordDeviceCalendars", List.of(row("appPasswordDeviceAddress", s.caldavUrl().toString()),
+                    row("appPasswordDeviceUsername", account.username()))));
+        }
+        if (s.carddavUrl() != null) {
+            groups.add(group("appPasswordDeviceContacts", List.of(row("appPasswordDeviceAddress", s.carddavUrl().toString()),
+                    row("appPasswordDeviceUsername", account.username()))));
+        }
+        return groups;
+    }
+
+    private static Map<String, Object> group(String heading, List<Map<String, String>> rows) {
+        return Map.of("heading", heading, "rows", rows);
+    }
+
+    private static Map<String, String> row(String label, String value) {
+        return Map.of("label", label, "value", value);
     }
 
     /**

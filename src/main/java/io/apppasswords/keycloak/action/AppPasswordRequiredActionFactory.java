@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.action;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.lifecycle.DeviceHandoff;
 import io.apppasswords.keycloak.policy.PolicyProblem;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.keycloak.Config;
@@ -24,7 +25,13 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
     /** What admins type into realm JSON and apps put into {@code kc_action}. */
     public static final String PROVIDER_ID = AppPasswordCredentialModel.TYPE;
 
-    private static final RequiredActionProvider SINGLETON = new AppPasswordRequiredAction();
+    /**
+     * SPI option: seconds the device set-up links of a new app password work
+     * ({@code --spi-required-action--app-password--device-link-seconds}); tests shorten it.
+     */
+    static final String DEVICE_LINK_SECONDS = "device-link-seconds";
+
+    private RequiredActionProvider provider = new AppPasswordRequiredAction(DeviceHandoff.DEFAULT_SECONDS);
 
     @Override
     public String getId() {
@@ -56,11 +63,16 @@ public class AppPasswordRequiredActionFactory implements RequiredActionFactory {
 
     @Override
     public RequiredActionProvider create(KeycloakSession session) {
-        return SINGLETON;
+        return provider;
     }
 
     @Override
     public void init(Config.Scope config) {
+        int seconds = config.getInt(DEVICE_LINK_SECONDS, DeviceHandoff.DEFAULT_SECONDS);
+        if (seconds < 1) {
+            throw new IllegalArgumentException(DEVICE_LINK_SECONDS + " must be at least 1, not " + seconds);
+        }
+        provider = new AppPasswordRequiredAction(seconds);
     }
 
     @Override

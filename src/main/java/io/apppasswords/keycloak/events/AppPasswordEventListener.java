@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.lifecycle.AppPasswordDetails;
 import io.apppasswords.keycloak.lifecycle.AppPasswordEvents;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.DeviceHandoff;
 import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
 import io.apppasswords.keycloak.lifecycle.EndReason;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
@@ -108,6 +109,9 @@ public class AppPasswordEventListener implements EventListenerProvider {
     }
 
     private void deletedByKeycloak(String realmId, String userId, String appPasswordId, EndReason reason) {
+        if (appPasswordId != null) {
+            DeviceHandoff.drop(session, appPasswordId);
+        }
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {

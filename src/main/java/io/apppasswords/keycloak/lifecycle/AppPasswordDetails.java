@@ -20,6 +20,12 @@ public final class AppPasswordDetails {
      */
     public static final String APP_PASSWORD_PROTOCOL = "app_password_protocol";
 
+    /** On a download of the device set-up: what was downloaded ({@code profile}). */
+    public static final String DOWNLOAD = "app_password_download";
+
+    /** On a download of the device set-up: which link it came through ({@code page} or {@code qr}). */
+    public static final String DOWNLOAD_VIA = "app_password_download_via";
+
     private AppPasswordDetails() {
     }
 }

@@ -55,6 +55,22 @@ public final class AppPasswordEvents {
     }
 
     /**
+     * CUSTOM_REQUIRED_ACTION of the {@code app-password} action: a device downloaded the set-up profile of a
+     * new app password, through the page's link or the QR code's.
+     */
+    public static void profileDownloaded(EventBuilder event, AppPasswordCredentialModel credential, DeviceHandoff.Via via) {
+        event.clone()
+                .event(EventType.CUSTOM_REQUIRED_ACTION)
+                .detail(Details.CUSTOM_REQUIRED_ACTION, AppPasswordCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE)
+                .detail(Details.CREDENTIAL_ID, credential.getId())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, credential.getUserLabel())
+                .detail(AppPasswordDetails.DOWNLOAD, "profile")
+                .detail(AppPasswordDetails.DOWNLOAD_VIA, via.id())
+                .success();
+    }
+
+    /**
      * A creation the rules refused: UPDATE_CREDENTIAL_ERROR with the error code (e.g. {@code limit_reached})
      * and the message key as reason, so admins can count refusals by kind.
      */

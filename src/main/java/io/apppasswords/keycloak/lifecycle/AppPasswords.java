@@ -238,6 +238,7 @@ public final class AppPasswords {
         if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
             return false;
         }
+        DeviceHandoff.drop(session, credential.getId());
         new EndedAppPasswords(session, realm).ended(user, credential, reason);
         return true;
     }

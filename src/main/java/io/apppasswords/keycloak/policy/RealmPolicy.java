@@ -39,6 +39,11 @@ public final class RealmPolicy {
         return SettingValues.of(Setting.Source.REALM_POLICY, "realm " + realm.getName(), config(realm));
     }
 
+    /** The servers devices are set up with, or {@code null} when the realm names none. */
+    public static DeviceSettings deviceSettings(RealmModel realm) {
+        return DeviceSettings.of(settings(realm));
+    }
+
     /**
      * Seconds since the last login within which a user may create an app password: the action's
      * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).
@@ -54,6 +59,7 @@ public final class RealmPolicy {
      */
     public static List<PolicyProblem> problems(KeycloakSession session, RealmModel realm, Map<String, String> config) {
         List<PolicyProblem> problems = new ArrayList<>(AppPasswordPolicy.problems(config));
+        problems.addAll(DeviceSettings.problems(config));
         if (!problems.isEmpty()) {
             return problems;
         }

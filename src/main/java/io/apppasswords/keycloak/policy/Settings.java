@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.policy;
 
 import org.keycloak.models.Constants;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,6 +97,37 @@ public final class Settings {
             14, 0, LIMIT_DAYS, "Warn before (days)",
             "E-mail users this many days before an app password expires or is revoked as unused, "
                     + "once per app password. 0: no warnings. Needs the realm's e-mail settings."));
+
+    // Device set-up (docs/DEVICE-SETUP.md): the servers the shown-once page sets devices up with. Without both
+    // hosts it offers nothing; DeviceSettings holds the rules that span several of these.
+
+    public static final Setting<String> IMAP_HOST = add(Setting.of(REALM_POLICY, "imapHost", Setting.Type.STRING, null,
+            DeviceSettings::host, "Device set-up: IMAP server",
+            "Host name mail apps connect to for incoming mail. With the SMTP server set, the page that shows a new "
+                    + "app password offers an Apple configuration profile, a QR code for phones and a table of "
+                    + "settings for other apps. Empty: none of these."));
+    public static final Setting<Integer> IMAP_PORT = add(Setting.integer(REALM_POLICY, "imapPort", 0, 0, 65535,
+            "Device set-up: IMAP port", "Empty or 0: 993 with ssl, 143 with starttls."));
+    public static final Setting<DeviceSettings.Security> IMAP_SECURITY = add(Setting.of(REALM_POLICY, "imapSecurity",
+            Setting.Type.STRING, DeviceSettings.Security.SSL, DeviceSettings.Security::parse,
+            "Device set-up: IMAP security", "ssl (TLS from the first byte) or starttls. Empty: ssl."));
+    public static final Setting<String> SMTP_HOST = add(Setting.of(REALM_POLICY, "smtpHost", Setting.Type.STRING, null,
+            DeviceSettings::host, "Device set-up: SMTP server", "Host name mail apps submit mail to."));
+    public static final Setting<Integer> SMTP_PORT = add(Setting.integer(REALM_POLICY, "smtpPort", 0, 0, 65535,
+            "Device set-up: SMTP port", "Empty or 0: 465 with ssl, 587 with starttls."));
+    public static final Setting<DeviceSettings.Security> SMTP_SECURITY = add(Setting.of(REALM_POLICY, "smtpSecurity",
+            Setting.Type.STRING, DeviceSettings.Security.STARTTLS, DeviceSettings.Security::parse,
+            "Device set-up: SMTP security", "ssl (TLS from the first byte) or starttls. Empty: starttls."));
+    public static final Setting<URI> CALDAV_URL = add(Setting.of(REALM_POLICY, "caldavUrl", Setting.Type.STRING, null,
+            DeviceSettings::url, "Device set-up: CalDAV address",
+            "https:// address of the calendar server, e.g. https://dav.example.org/. Empty: no calendar account."));
+    public static final Setting<URI> CARDDAV_URL = add(Setting.of(REALM_POLICY, "carddavUrl", Setting.Type.STRING, null,
+            DeviceSettings::url, "Device set-up: CardDAV address",
+            "https:// address of the contacts server. Empty: no contacts account."));
+    public static final Setting<String> ORGANIZATION = add(Setting.of(REALM_POLICY, "organization", Setting.Type.STRING,
+            null, DeviceSettings::organization, "Device set-up: organization",
+            "Shown as the profile's organization and in the accounts' description (at most "
+                    + DeviceSettings.MAX_ORGANIZATION + " characters). Empty: the realm's name."));
 
     // The direct-grant step: each execution's config.
 

@@ -13,6 +13,7 @@ import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
+import io.apppasswords.keycloak.lifecycle.DeviceHandoff;
 import io.apppasswords.keycloak.lifecycle.EndReason;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import jakarta.ws.rs.Consumes;
@@ -121,6 +122,12 @@ public class AppPasswordResource {
                 .orElseThrow(() -> ErrorResponses.error(AppPasswordError.NOT_FOUND, "No app password with this id."));
         new AppPasswords(session, realm).revoke(caller.user(), credential, EndReason.DELETED_BY_USER, event(caller));
         return Response.noContent().build();
+    }
+
+    /** The links that set a device up with a new app password (their token is their authority). */
+    @Path(DeviceHandoff.PATH)
+    public DeviceSetupResource device() {
+        return new DeviceSetupResource(session);
     }
 
     private static AppPasswordCreateRequest parse(String body) {

@@ -8,20 +8,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.security.NoSuchAlgorithmException;
-import java.text.MessageFormat;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CreationPageIT {
 
     private static final String CARD = HeadlessChromium.LOGIN_CARD;
-    private static final String VERIFIER = "creation-page-it-verifier-0123456789-abcdefghijklmnop";
     private static final Path shots = HeadlessChromium.screenshots();
     private static KeycloakServer server;
 
@@ -57,23 +47,23 @@ class CreationPageIT {
     @ValueSource(strings = {"fr", "ja", "ar"})
     void theUsersLanguageAndTheKeyboardAloneCreateAnAppPassword(String locale) throws IOException {
         Policy.demoWith(Map.of("defaultLifetimeDays", "30", "maxLifetimeDays", "90")); // offers 7, 30 and 90 days
-        Properties messages = messages(locale);
-        String username = userSpeaking(locale);
+        Properties messages = Messages.of(locale);
+        String username = Users.speaking("speaks-" + locale, locale);
         try (HeadlessChromium chromium = new HeadlessChromium(900, 1000)) {
-            signIn(chromium, username);
+            chromium.signInToAppPasswordAction(username, "account-console", server.realmUrl() + "/account/");
 
             String name = chromium.find("#app-password-name");
             assertEquals(locale, chromium.property(chromium.find("html"), "lang"));
             assertEquals(locale.equals("ar") ? "rtl" : "ltr", chromium.property(chromium.find("html"), "dir"));
-            assertEquals(msg(messages, "appPasswordCreateTitle"), chromium.text(chromium.find("#kc-page-title")));
+            assertEquals(Messages.msg(messages, "appPasswordCreateTitle"), chromium.text(chromium.find("#kc-page-title")));
             // What a screen reader announces for each control: its visible label, in the user's language.
-            assertEquals(msg(messages, "appPasswordName"), chromium.accessible(name, "label"));
+            assertEquals(Messages.msg(messages, "appPasswordName"), chromium.accessible(name, "label"));
             String lifetime = chromium.find("#app-password-lifetime");
-            assertEquals(msg(messages, "appPasswordLifetime"), chromium.accessible(lifetime, "label"));
+            assertEquals(Messages.msg(messages, "appPasswordLifetime"), chromium.accessible(lifetime, "label"));
             List<String> boxes = chromium.findAll("#app-password-clients input[type=checkbox]");
             assertEquals(List.of("mail-server", "mail-mixed"), boxes.stream().map(b -> chromium.property(b, "value")).toList());
             assertEquals("group", chromium.accessible(chromium.find("#app-password-clients"), "role"));
-            assertEquals(msg(messages, "appPasswordRestrictClients"), chromium.accessible(chromium.find("#app-password-clients"), "label"));
+            assertEquals(Messages.msg(messages, "appPasswordRestrictClients"), chromium.accessible(chromium.find("#app-password-clients"), "label"));
             assertEquals("Mail server (IMAP/SMTP)", chromium.accessible(boxes.get(0), "label"), "the client's name from the realm");
 
             // Keyboard only: the name has the focus; Tab, arrow down, Tab, space, Tab, Tab, Enter.
@@ -102,8 +92,8 @@ class CreationPageIT {
             String secret = chromium.text(chromium.find("#app-password-value"));
             assertTrue(secret.matches(AppPasswordAssertions.FORMAT), secret);
             AppPasswordApi.ISSUED.add(secret);
-            assertEquals(msg(messages, "appPasswordCreatedTitle"), chromium.text(chromium.find("#kc-page-title")));
-            assertEquals(msg(messages, "appPasswordShownOnce"), chromium.text(chromium.find("#app-password-once")));
+            assertEquals(Messages.msg(messages, "appPasswordCreatedTitle"), chromium.text(chromium.find("#kc-page-title")));
+            assertEquals(Messages.msg(messages, "appPasswordShownOnce"), chromium.text(chromium.find("#app-password-once")));
             chromium.screenshot(shots.resolve("app-password-created-" + locale + ".png"), chromium.find(CARD));
         }
         CredentialRepresentation stored = Users.appPasswords(username).get(0);
@@ -123,7 +113,7 @@ class CreationPageIT {
         String callback = server.realmUrl() + "/creation-page-test-callback";
         ClientRepresentation app = Fixtures.redirectClient("creation-page", callback, Map.of());
         try (HeadlessChromium chromium = new HeadlessChromium(900, 1000)) {
-            signIn(chromium, username, app.getClientId(), callback);
+            chromium.signInToAppPasswordAction(username, app.getClientId(), callback);
 
             String otp = chromium.find("#app-password-set-up-CONFIGURE_TOTP");
             assertTrue(chromium.text(chromium.find(".kc-feedback-text")).contains("Set up two-factor authentication"));
@@ -177,55 +167,5 @@ class CreationPageIT {
         Browser.Page stillHere = form.form("kc-app-password-form").set("setUp", "CONFIGURE_TOTP").submit();
         assertTrue(stillHere.hasForm("kc-app-password-form"), stillHere.describe());
         assertFalse(stillHere.hasForm("kc-totp-settings-form"), stillHere.describe());
-    }
-
-    /** A user whose locale attribute is {@code locale}: Keycloak resolves it before the browser's language. */
-    private static String userSpeaking(String locale) {
-        String username = Users.create("speaks-" + locale);
-        UserRepresentation rep = Users.get(username).toRepresentation();
-        rep.setAttributes(Map.of("locale", List.of(locale)));
-        Users.get(username).update(rep);
-        return username;
-    }
-
-    /** Signs in on Keycloak's login page of the account console's {@code app-password} action. */
-    private static void signIn(HeadlessChromium chromium, String username) {
-        signIn(chromium, username, "account-console", server.realmUrl() + "/account/");
-    }
-
-    /** Signs in on Keycloak's login page of an application-initiated {@code app-password} action. */
-    private static void signIn(HeadlessChromium chromium, String username, String clientId, String redirectUri) {
-        chromium.open(server.realmUrl() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-                + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri) + "&state=s&nonce=n"
-                + "&code_challenge_method=S256&code_challenge=" + challenge() + "&kc_action=app-password");
-        chromium.type(chromium.find("#username"), username);
-        chromium.type(chromium.find("#password"), Users.PASSWORD);
-        chromium.click(chromium.find("#kc-login"));
-    }
-
-    /** A message as the page shows it: MessageFormat, as Keycloak renders msg(). */
-    private static String msg(Properties messages, String key) {
-        return new MessageFormat(messages.getProperty(key)).format(new Object[0]);
-    }
-
-    private static Properties messages(String locale) throws IOException {
-        Properties messages = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("themes/messages/messages_" + locale + ".properties"))) {
-            messages.load(in);
-        }
-        return messages;
-    }
-
-    private static String challenge() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(VERIFIER.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,6 +53,11 @@ final class HeadlessChromium implements AutoCloseable {
     private final String session;
 
     HeadlessChromium(int width, int height) {
+        this(width, height, true);
+    }
+
+    /** With {@code javaScript} false, pages run no script of their own (as with script blocked in a browser). */
+    HeadlessChromium(int width, int height, boolean javaScript) {
         String chromedriver = System.getProperty("chromium.driver", "/usr/bin/chromedriver");
         String chromium = System.getProperty("chromium.binary", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(chromedriver)) || !Files.isExecutable(Path.of(chromium))) {
@@ -68,7 +77,9 @@ final class HeadlessChromium implements AutoCloseable {
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
                             "--no-first-run", "--lang=en-US", "--user-data-dir=" + profile,
                             "--window-size=" + width + "," + height),
-                    "prefs", Map.of("intl.accept_languages", "en-US,en"));
+                    "prefs", javaScript ? Map.of("intl.accept_languages", "en-US,en")
+                            : Map.of("intl.accept_languages", "en-US,en",
+                            "profile.managed_default_content_settings.javascript", 2));
             session = call("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch",
                     Map.of("browserName", "chrome", "goog:chromeOptions", options)))).path("sessionId").asText();
         } catch (IOException e) {
@@ -77,6 +88,30 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens Keycloak's login page for {@code clientId}'s application-initiated {@code app-password} action
+     * (authorization code, PKCE S256) and signs in with the user's {@link Users#PASSWORD}.
+     */
+    void signInToAppPasswordAction(String username, String clientId, String redirectUri) {
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                sha256("chromium-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"));
+        open(KeycloakServer.get().realmUrl() + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + "&state=s&nonce=n"
+                + "&code_challenge_method=S256&code_challenge=" + challenge + "&kc_action=app-password");
+        type(find("#username"), username);
+        type(find("#password"), Users.PASSWORD);
+        click(find("#kc-login"));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

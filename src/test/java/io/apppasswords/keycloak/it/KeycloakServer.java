@@ -46,6 +46,9 @@ public final class KeycloakServer {
     private final int httpPort;
     private final KeycloakProcess process;
 
+    /** How long the shared server keeps the device set-up links of a new app password working. */
+    public static final int DEVICE_LINK_SECONDS = 30;
+
     private KeycloakServer(Path home, Path log, int httpPort, Map<String, String> options) {
         this.home = home;
         this.httpPort = httpPort;
@@ -60,6 +63,8 @@ public final class KeycloakServer {
         settings.put("--log-level", "INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug");
         // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
         settings.put("--spi-credential--app-password--cleanup-interval-seconds", "2");
+        // the device set-up links expire within a test (DeviceSetupIT), not after the 10 minutes of production
+        settings.put("--spi-required-action--app-password--device-link-seconds", String.valueOf(DEVICE_LINK_SECONDS));
         settings.putAll(options);
         List<String> args = new ArrayList<>(List.of("start-dev", "--import-realm"));
         settings.forEach((name, value) -> args.add(name + "=" + value));

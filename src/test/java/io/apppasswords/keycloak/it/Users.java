@@ -8,6 +8,7 @@ import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,6 +88,15 @@ public final class Users {
         return realm().users().get(id(username));
     }
 
+    /** A user whose locale attribute is {@code locale}: Keycloak resolves it before the browser's language. */
+    public static String speaking(String prefix, String locale) {
+        String username = create(prefix);
+        UserRepresentation rep = get(username).toRepresentation();
+        rep.setAttributes(Map.of("locale", List.of(locale)));
+        get(username).update(rep);
+        return username;
+    }
+
     /** A fresh OTP generator with a random secret, for {@link #create(String, Totp)}. */
     public static Totp newTotp() {
         return new Totp("test-" + UUID.randomUUID().toString().replace("-", ""), 6, 30, "HmacSHA1");
@@ -130,7 +140,7 @@ public final class Users {
      * import brings them: with creation and last-use times no test can wait for. Returns the username.
      */
     public static String createWithAppPasswords(String prefix, List<AppPasswordCredentialModel> appPasswords) {
-        return createWithAppPasswords(prefix, java.util.Map.of(), appPasswords);
+        return createWithAppPasswords(prefix, Map.of(), appPasswords);
     }
 
     /** As above, with user attributes (e.g. {@code locale}) set at creation, before the clean-up job can see it. */
