@@ -55,7 +55,7 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
     /** Deletes the credential only if it is one of this user's app passwords. */
     @Override
     public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return get(user, credentialId).isPresent() && user.credentialManager().removeStoredCredentialById(credentialId);
+        return get(user, credentialId).isPresent() && KeycloakJpa.deleteCredential(session, realm, user, credentialId);
     }
 
     @Override

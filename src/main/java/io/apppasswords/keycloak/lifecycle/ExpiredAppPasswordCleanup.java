@@ -4,6 +4,7 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
+import io.apppasswords.keycloak.credential.KeycloakJpa;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.jboss.logging.Logger;
@@ -130,7 +131,7 @@ public class ExpiredAppPasswordCleanup implements Runnable {
                 continue;
             }
             if (forget) {
-                user.credentialManager().removeStoredCredentialById((String) row[0]);
+                KeycloakJpa.deleteCredential(session, realm, user, (String) row[0]);
                 forgotten++;
             } else {
                 AppPasswordHistory.find(user, data.appPasswordId)
