@@ -3,11 +3,13 @@ package io.apppasswords.keycloak.events;
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
 import io.apppasswords.keycloak.lifecycle.ExpiredAppPasswordCleanup;
+import io.apppasswords.keycloak.lifecycle.MailServerSessions;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.UserModel;
 import org.keycloak.timer.TimerProvider;
 
 /**
@@ -49,6 +51,12 @@ public class AppPasswordEventListenerFactory implements EventListenerProviderFac
     /** Each realm's grace period before an expired app password is deleted is in its policy. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // a deleted user's sessions end at the mail servers once the deletion commits
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                MailServerSessions.userEnded(removed.getKeycloakSession(), removed.getRealm(), removed.getUser());
+            }
+        });
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(
                     new ExpiredAppPasswordCleanup(factory, cleanupIntervalSeconds),

@@ -171,6 +171,9 @@ public final class AppPasswords {
                 revoked.add(credential);
             }
         }
+        if (!revoked.isEmpty()) {
+            MailServerSessions.userEnded(session, realm, user);
+        }
         return revoked;
     }
 
@@ -190,7 +193,11 @@ public final class AppPasswords {
 
     /** {@link #end} for each of the user's app passwords; returns how many ended. */
     public int endAll(UserModel user, EndReason reason, EventBuilder event) {
-        return (int) provider().list(user).toList().stream().filter(c -> end(user, c, reason, event)).count();
+        int ended = (int) provider().list(user).toList().stream().filter(c -> end(user, c, reason, event)).count();
+        if (ended > 0) {
+            MailServerSessions.userEnded(session, realm, user);
+        }
+        return ended;
     }
 
     /**
@@ -230,6 +237,7 @@ public final class AppPasswords {
         if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
             return false;
         }
+        MailServerSessions.ended(session, realm, user, credential.getId(), credential.getData().getLastUsedIp());
         if (RealmPolicy.of(realm).remembersEnded()) {
             Long expiresAt = credential.getData().getExpiresAt();
             // an expired one ended when it expired, as a login that finds it before the clean-up sees it

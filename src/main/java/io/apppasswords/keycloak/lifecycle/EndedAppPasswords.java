@@ -117,6 +117,7 @@ public final class EndedAppPasswords {
         if (appPasswordId != null && AppPasswordCredentialProvider.of(session).get(user, appPasswordId).isEmpty()) {
             AppPasswordHistory.find(user, appPasswordId)
                     .ifPresent(h -> h.markEnded(user, Time.currentTimeMillis(), reason.name()));
+            MailServerSessions.ended(session, realm, user, appPasswordId, null); // its last address went with it
         }
     }
 }

@@ -32,6 +32,11 @@ public final class RealmPolicy {
         return AppPasswordPolicy.parse(settings(realm));
     }
 
+    /** The mail servers to tell when one of the realm's app passwords ends. */
+    public static DoveadmSettings doveadm(RealmModel realm) {
+        return DoveadmSettings.parse(settings(realm));
+    }
+
     /**
      * Seconds since the last login within which a user may create an app password: the action's
      * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).
@@ -58,6 +63,7 @@ public final class RealmPolicy {
      */
     public static List<PolicyProblem> problems(KeycloakSession session, RealmModel realm, Map<String, String> config) {
         List<PolicyProblem> problems = new ArrayList<>(AppPasswordPolicy.problems(config));
+        problems.addAll(DoveadmSettings.problems(config));
         if (!problems.isEmpty()) {
             return problems;
         }
@@ -144,6 +150,7 @@ public final class RealmPolicy {
                 .type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_WARN_DAYS_BEFORE)).add()
                 .build());
+        properties.addAll(DoveadmSettings.CONFIG);
         return List.copyOf(properties);
     }
 }
