@@ -151,6 +151,7 @@ class PostgresClusterIT {
         }
         assertInvalidGrant(login(a, doomed));
         assertTrue(login(a, later).ok(), "the later app password keeps working");
+        assertEquals(204, revokeOn(a, laterId).status(), "the later tests count the user's app passwords");
         assertEquals("0", db.sql("select count(*) from credential where id in ('" + doomedId + "', '" + selfId + "')"));
     }
 
