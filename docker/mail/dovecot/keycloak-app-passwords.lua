@@ -15,6 +15,9 @@
 -- TLS: Dovecot verifies Keycloak's certificate against ssl_client_ca_file / ssl_client_ca_dir.
 
 local USERNAME_FIELD = "app_password_username"
+-- The app password's id, returned as passdb field user_app_password_id: Dovecot 2.4 tracks user_* fields, so
+-- Keycloak can end exactly this app password's sessions (doveadm kick -f user_app_password_id <id>).
+local ID_FIELD = "app_password_id"
 local USER_AGENT = "keycloak-app-passwords-dovecot"
 
 local settings
@@ -260,7 +263,12 @@ function auth_password_verify(req, password)
       return internal_failure("Keycloak's answer has no " .. USERNAME_FIELD
         .. " (the client needs the User Session Note mapper)")
     end
-    return dovecot.auth.PASSDB_RESULT_OK, { user = name }
+    local fields = { user = name }
+    local id = answer[ID_FIELD]
+    if type(id) == "string" and id:match("^[%w-]+$") then
+      fields.user_app_password_id = id
+    end
+    return dovecot.auth.PASSDB_RESULT_OK, fields
   end
   if (status == 400 or status == 401) and answer ~= nil and answer.error == "invalid_grant" then
     return dovecot.auth.PASSDB_RESULT_PASSWORD_MISMATCH, ""

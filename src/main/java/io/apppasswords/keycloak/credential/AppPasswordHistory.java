@@ -3,6 +3,8 @@ package io.apppasswords.keycloak.credential;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.util.JsonSerialization;
 
@@ -107,12 +109,12 @@ public final class AppPasswordHistory {
      * Deletes the oldest records of ended app passwords beyond the newest {@code keep}; returns how many.
      * Live app passwords' records stay.
      */
-    public static int keepNewestEnded(UserModel user, int keep) {
+    public static int keepNewestEnded(KeycloakSession session, RealmModel realm, UserModel user, int keep) {
         Set<String> live = user.credentialManager().getStoredCredentialsByTypeStream(AppPasswordCredentialModel.TYPE)
                 .map(CredentialModel::getId).collect(Collectors.toSet());
         List<AppPasswordHistory> ended = all(user).filter(h -> !live.contains(h.appPasswordId()))
                 .sorted(Comparator.comparing(AppPasswordHistory::endedOrCreated).reversed()).toList();
-        ended.stream().skip(keep).forEach(h -> user.credentialManager().removeStoredCredentialById(h.id()));
+        ended.stream().skip(keep).forEach(h -> KeycloakJpa.deleteCredential(session, realm, user, h.id()));
         return Math.max(0, ended.size() - keep);
     }
 

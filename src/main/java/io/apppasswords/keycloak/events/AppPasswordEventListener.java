@@ -7,6 +7,7 @@ import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.lifecycle.DeviceHandoff;
 import io.apppasswords.keycloak.lifecycle.EndedAppPasswords;
 import io.apppasswords.keycloak.lifecycle.EndReason;
+import io.apppasswords.keycloak.lifecycle.MailServerSessions;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.Eligibility;
 import io.apppasswords.keycloak.policy.RealmPolicy;
@@ -65,7 +66,9 @@ public class AppPasswordEventListener implements EventListenerProvider {
             return;
         }
         EventType type = event.getType();
-        if (type == EventType.UPDATE_PASSWORD
+        if (type == EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT) {
+            userEnded(event.getRealmId(), event.getUserId());
+        } else if (type == EventType.UPDATE_PASSWORD
                 || type == EventType.UPDATE_CREDENTIAL && PasswordCredentialModel.TYPE.equals(credentialType)) {
             passwordChanged(event.getRealmId(), event.getUserId());
         } else if (type == EventType.REMOVE_TOTP
@@ -135,9 +138,21 @@ public class AppPasswordEventListener implements EventListenerProvider {
         }
     }
 
+    /** Every session of a user who can no longer sign in ends at the mail servers. */
+    private void userEnded(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            MailServerSessions.userEnded(session, realm, user);
+        }
+    }
+
     private void passwordMaybeChanged(String realmId, String userId) {
         RealmModel realm = session.realms().getRealm(realmId);
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null && !user.isEnabled()) {
+            MailServerSessions.userEnded(session, realm, user); // an admin disabled the user
+        }
         if (user != null) {
             int revoked = new AppPasswords(session, realm).endOlderThanPassword(user, event(realm, user));
             LOG.debugf("user %s updated by an admin: %d app passwords older than the password revoked", userId, revoked);

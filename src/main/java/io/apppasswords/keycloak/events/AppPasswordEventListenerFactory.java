@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.events;
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProviderFactory;
 import io.apppasswords.keycloak.lifecycle.AppPasswordHousekeeping;
+import io.apppasswords.keycloak.lifecycle.MailServerSessions;
 import io.apppasswords.keycloak.policy.Setting;
 import io.apppasswords.keycloak.policy.SettingValues;
 import io.apppasswords.keycloak.policy.Settings;
@@ -11,6 +12,7 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.UserModel;
 import org.keycloak.timer.TimerProvider;
 
 /**
@@ -53,6 +55,12 @@ public class AppPasswordEventListenerFactory implements EventListenerProviderFac
     /** Each realm's grace period before an expired app password is deleted is in its policy. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // a deleted user's sessions end at the mail servers once the deletion commits
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                MailServerSessions.userEnded(removed.getKeycloakSession(), removed.getRealm(), removed.getUser());
+            }
+        });
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(
                     new AppPasswordHousekeeping(factory, cleanupIntervalSeconds),

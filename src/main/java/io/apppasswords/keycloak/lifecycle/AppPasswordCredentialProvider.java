@@ -3,6 +3,7 @@ package io.apppasswords.keycloak.lifecycle;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordMatcher;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
+import io.apppasswords.keycloak.credential.KeycloakJpa;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputValidator;
@@ -58,7 +59,7 @@ public class AppPasswordCredentialProvider implements CredentialProvider<AppPass
     /** Deletes the credential only if it is one of this user's app passwords. */
     @Override
     public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return get(user, credentialId).isPresent() && user.credentialManager().removeStoredCredentialById(credentialId);
+        return get(user, credentialId).isPresent() && KeycloakJpa.deleteCredential(session, realm, user, credentialId);
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.Eligibility;
 import io.apppasswords.keycloak.policy.PasswordChange;
 import io.apppasswords.keycloak.policy.RealmPolicy;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.EventBuilder;
@@ -31,9 +30,6 @@ import java.util.function.Supplier;
  * to a login is {@link EndedAppPasswords}.
  */
 public final class AppPasswords {
-
-    private static final Logger LOG = Logger.getLogger(AppPasswords.class);
-    private static final int REVOKE_ATTEMPTS = 3;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -137,38 +133,29 @@ public final class AppPasswords {
             // a store that refuses equal labels across types, racing a credential added since the check above
             throw new AppPasswordException(AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL);
         }
-        EndedAppPasswords.remember(user, saved, policy);
+        EndedAppPasswords.remember(tx, realm, user, saved, policy);
         return saved;
     }
 
     /**
-     * Ends one app password on a user's or an admin's request, in a transaction of its own tried up to three
-     * times: simultaneous changes to one user's credentials (another revocation, a creation, a last-use stamp)
-     * can make Keycloak's store fail a delete with an optimistic-lock error, which nobody revoking an app
-     * password may see.
+     * Ends one app password on a user's or an admin's request, in a transaction of its own. The delete checks
+     * no version and rewrites no other row ({@link AppPasswordCredentialProvider#deleteCredential}), so
+     * concurrent logins stamping last use, creations and other revocations of the same user can delay it by a
+     * row lock but never make it fail: no retry is needed, and none could lose.
      *
      * @return true if this call ended it, false if it was already gone (a concurrent revocation won)
      */
     public boolean revoke(UserModel user, AppPasswordCredentialModel credential, EndReason reason, EventBuilder event) {
         String userId = user.getId();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= REVOKE_ATTEMPTS; attempt++) {
-            try {
-                boolean deleted = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                        session.getContext(), tx -> {
-                            UserModel fresh = tx.users().getUserById(tx.getContext().getRealm(), userId);
-                            return fresh != null && delete(tx, tx.getContext().getRealm(), fresh, credential, reason);
-                        }, "revoke app password");
-                if (deleted) {
-                    AppPasswordEvents.ended(event, credential.getId(), credential.getUserLabel(), reason);
-                }
-                return deleted;
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.debugf("revoking app password %s failed (attempt %d): %s", credential.getId(), attempt, e.toString());
-            }
+        boolean deleted = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                session.getContext(), tx -> {
+                    UserModel fresh = tx.users().getUserById(tx.getContext().getRealm(), userId);
+                    return fresh != null && delete(tx, tx.getContext().getRealm(), fresh, credential, reason);
+                }, "revoke app password");
+        if (deleted) {
+            AppPasswordEvents.ended(event, credential.getId(), credential.getUserLabel(), reason);
         }
-        throw last;
+        return deleted;
     }
 
     /** {@link #revoke} for each of the user's app passwords; returns the ones this call ended. */
@@ -178,6 +165,9 @@ public final class AppPasswords {
             if (revoke(user, credential, reason, event)) {
                 revoked.add(credential);
             }
+        }
+        if (!revoked.isEmpty()) {
+            MailServerSessions.userEnded(session, realm, user);
         }
         return revoked;
     }
@@ -198,7 +188,11 @@ public final class AppPasswords {
 
     /** {@link #end} for each of the user's app passwords; returns how many ended. */
     public int endAll(UserModel user, EndReason reason, EventBuilder event) {
-        return (int) provider().list(user).toList().stream().filter(c -> end(user, c, reason, event)).count();
+        int ended = (int) provider().list(user).toList().stream().filter(c -> end(user, c, reason, event)).count();
+        if (ended > 0) {
+            MailServerSessions.userEnded(session, realm, user);
+        }
+        return ended;
     }
 
     /**
@@ -239,6 +233,7 @@ public final class AppPasswords {
             return false;
         }
         DeviceHandoff.drop(session, credential.getId());
+        MailServerSessions.ended(session, realm, user, credential.getId(), credential.getData().getLastUsedIp());
         new EndedAppPasswords(session, realm).ended(user, credential, reason);
         return true;
     }

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.lifecycle;
 
+import io.apppasswords.keycloak.credential.KeycloakJpa;
 import org.keycloak.models.KeycloakSession;
 
 import java.util.Collection;

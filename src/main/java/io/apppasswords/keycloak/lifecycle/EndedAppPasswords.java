@@ -2,6 +2,7 @@ package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
+import io.apppasswords.keycloak.credential.KeycloakJpa;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.keycloak.common.util.Time;
@@ -100,10 +101,11 @@ public final class EndedAppPasswords {
      * Writes the record of a new app password, when the policy remembers ended ones, and forgets the oldest
      * records of ended ones beyond {@link AppPasswordPolicy#MAX_REMEMBERED_PER_USER}.
      */
-    static void remember(UserModel user, CredentialModel created, AppPasswordPolicy policy) {
+    static void remember(KeycloakSession session, RealmModel realm, UserModel user, CredentialModel created,
+                         AppPasswordPolicy policy) {
         if (policy.remembersEnded()) {
             AppPasswordHistory.remember(user, created);
-            AppPasswordHistory.keepNewestEnded(user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
+            AppPasswordHistory.keepNewestEnded(session, realm, user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
         }
     }
 
@@ -127,7 +129,7 @@ public final class EndedAppPasswords {
     boolean forgetOrDate(UserModel user, String recordId, AppPasswordHistory.Data record, AppPasswordPolicy policy,
                          long now) {
         if (!policy.remembers(record.endedAt, now)) {
-            user.credentialManager().removeStoredCredentialById(recordId);
+            KeycloakJpa.deleteCredential(session, realm, user, recordId);
             return true;
         }
         if (record.endedAt == null) {
@@ -145,6 +147,7 @@ public final class EndedAppPasswords {
         if (appPasswordId != null && AppPasswordCredentialProvider.of(session).get(user, appPasswordId).isEmpty()) {
             AppPasswordHistory.find(user, appPasswordId)
                     .ifPresent(h -> h.markEnded(user, Time.currentTimeMillis(), reason.name()));
+            MailServerSessions.ended(session, realm, user, appPasswordId, null); // its last address went with it
         }
     }
 }

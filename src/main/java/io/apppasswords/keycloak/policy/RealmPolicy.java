@@ -44,6 +44,11 @@ public final class RealmPolicy {
         return DeviceSettings.of(settings(realm));
     }
 
+    /** The mail servers to tell when one of the realm's app passwords ends. */
+    public static DoveadmSettings doveadm(RealmModel realm) {
+        return DoveadmSettings.of(settings(realm));
+    }
+
     /**
      * Seconds since the last login within which a user may create an app password: the action's
      * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).

@@ -129,6 +129,17 @@ public final class Settings {
             "Shown as the profile's organization and in the accounts' description (at most "
                     + DeviceSettings.MAX_ORGANIZATION + " characters). Empty: the realm's name."));
 
+    // Live revocation (docs/LIVE-REVOCATION.md): the Dovecots told when an app password ends.
+
+    public static final Setting<List<URI>> DOVEADM_URLS = add(Setting.of(REALM_POLICY, "doveadmUrls",
+            Setting.Type.STRING, List.of(), DoveadmSettings::urls, "Dovecot doveadm API URLs",
+            "Base URLs of each Dovecot's doveadm HTTP API (e.g. https://mail1.internal:8080/doveadm/v1), "
+                    + "separated by commas or spaces. When an app password ends, each one flushes the user's auth "
+                    + "cache and disconnects the sessions that signed in with it. Empty: off."));
+    public static final Setting<String> DOVEADM_API_KEY = add(Setting.secret(REALM_POLICY, "doveadmApiKey",
+            "Dovecot doveadm API key",
+            "Dovecot's doveadm_api_key, or better a vault reference such as ${vault.doveadm-api-key}."));
+
     // The direct-grant step: each execution's config.
 
     public static final Setting<Boolean> TRANSIENT_SESSION = add(Setting.bool(AUTHENTICATOR, "transientSession", true,

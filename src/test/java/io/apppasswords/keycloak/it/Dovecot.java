@@ -63,6 +63,7 @@ public final class Dovecot implements AutoCloseable {
     private final int imapPort = Local.freePort();
     private final int submissionPort = Local.freePort();
     private final int authPort = Local.freePort();
+    private final int doveadmPort = Local.freePort();
     private Process process;
 
     /** The Debian 13 root: {@code -Ddovecot24.root}, {@code $DOVECOT24_ROOT}, or the script's default. */
@@ -165,6 +166,31 @@ public final class Dovecot implements AutoCloseable {
     public Dovecot setting(String setting) {
         settings.add(setting);
         return this;
+    }
+
+    /**
+     * doveadm's HTTP API on 127.0.0.1 ({@link #doveadmUrl()}) with this key, written to a file without a
+     * trailing newline ({@code doveadm_api_key = <file} would keep one as part of the key).
+     */
+    public Dovecot doveadmApi(String key) {
+        String keyFile = write("doveadm-api-key", key);
+        try {
+            restrict(dir.resolve("doveadm-api-key"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return setting("doveadm_api_key = <" + keyFile).setting("""
+                service doveadm {
+                  inet_listener http {
+                    port = %d
+                    %s = 127.0.0.1
+                  }
+                }""".formatted(doveadmPort, line == Line.V2_4 ? "listen" : "address"));
+    }
+
+    /** The base URL Keycloak's policy setting {@code doveadmUrls} names. */
+    public String doveadmUrl() {
+        return "http://127.0.0.1:" + doveadmPort + "/doveadm/v1";
     }
 
     /**

@@ -113,6 +113,81 @@ public final class MailWire {
         return out;
     }
 
+    /** An IMAP session from {@code localAddress}, signed in and idling in INBOX, as a phone keeps one. */
+    public static final class Idle implements AutoCloseable {
+        private final Connection c;
+        private int tag;
+
+        private Idle(Connection c) {
+            this.c = c;
+        }
+
+        /** Signs in (LOGIN), selects INBOX and starts IDLE; fails if any step is refused. */
+        public static Idle start(int port, String localAddress, String user, String password) throws IOException {
+            Idle idle = new Idle(new Connection(port, localAddress));
+            idle.c.line(); // greeting
+            idle.command("LOGIN \"" + user + "\" \"" + password + "\"");
+            idle.command("SELECT INBOX");
+            idle.c.send(bytes("i IDLE\r\n"));
+            if (!idle.c.line().startsWith("+")) {
+                throw new IOException("IDLE refused");
+            }
+            return idle;
+        }
+
+        /** Milliseconds until the server closed the connection, or -1 if it was still open after {@code maxMillis}. */
+        public long closedWithin(long maxMillis) throws IOException {
+            long start = System.nanoTime();
+            c.socket.setSoTimeout((int) maxMillis);
+            try {
+                while (true) {
+                    c.line(); // untagged updates, or Dovecot's BYE
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return -1;
+            } catch (IOException closed) {
+                return (System.nanoTime() - start) / 1_000_000;
+            } finally {
+                if (!c.socket.isClosed()) {
+                    c.socket.setSoTimeout(TIMEOUT_MILLIS);
+                }
+            }
+        }
+
+        /** Leaves IDLE, sends NOOP and idles again: whether the session still answers. */
+        public boolean alive() {
+            try {
+                c.send(bytes("DONE\r\n"));
+                String done;
+                do {
+                    done = c.line();
+                } while (done.startsWith("* "));
+                command("NOOP");
+                c.send(bytes("i IDLE\r\n"));
+                return c.line().startsWith("+");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private void command(String command) throws IOException {
+            String t = "c" + ++tag;
+            c.send(bytes(t + " " + command + "\r\n"));
+            String reply;
+            do {
+                reply = c.line();
+            } while (reply.startsWith("* "));
+            if (!reply.startsWith(t + " OK")) {
+                throw new IOException(command.split(" ")[0] + ": " + reply);
+            }
+        }
+
+        @Override
+        public void close() {
+            c.close();
+        }
+    }
+
     private static final class Connection implements AutoCloseable {
         private final Socket socket = new Socket();
         private final InputStream in;

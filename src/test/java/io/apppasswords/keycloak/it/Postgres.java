@@ -90,9 +90,75 @@ public final class Postgres implements AutoCloseable {
 
     /** Runs one SQL statement with psql and returns its unaligned output (for assertions on the schema). */
     public String sql(String statement) {
-        return Commands.check(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
-                        "-U", USER, "-d", DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement),
-                null, Map.of("PGPASSWORD", password), null, Duration.ofSeconds(60)).strip();
+        return Commands.check(psql("-At", "-v", "ON_ERROR_STOP=1", "-c", statement), null,
+                Map.of("PGPASSWORD", password), null, Duration.ofSeconds(60)).strip();
+    }
+
+    /** A psql session of its own, to hold a transaction open while Keycloak works (locks, uncommitted writes). */
+    public Session session() {
+        ProcessBuilder pb = new ProcessBuilder(psql("-At", "-v", "ON_ERROR_STOP=1"));
+        pb.environment().put("PGPASSWORD", password);
+        return new Session(pb);
+    }
+
+    /** Waits until some session waits for a row lock (one held by a {@link Session}); fails after 60 s. */
+    public void awaitLockWaiter() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Integer.parseInt(sql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nobody waited for a lock within 60 s");
+            }
+            Local.sleep(50);
+        }
+    }
+
+    /** One open psql: statements run in order, each call returns once psql has run it. */
+    public static final class Session implements AutoCloseable {
+        private final Process psql;
+        private final java.io.BufferedReader out;
+        private final java.io.Writer in;
+        private int mark;
+
+        private Session(ProcessBuilder pb) {
+            try {
+                psql = pb.redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start psql", e);
+            }
+            out = new java.io.BufferedReader(new java.io.InputStreamReader(psql.getInputStream(), StandardCharsets.UTF_8));
+            in = new java.io.OutputStreamWriter(psql.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        /** Runs {@code statements} (semicolons included) and returns their output. */
+        public String run(String statements) {
+            String done = "done-" + (++mark);
+            try {
+                in.write(statements + "\nselect '" + done + "';\n");
+                in.flush();
+                StringBuilder output = new StringBuilder();
+                for (String line = out.readLine(); !done.equals(line); line = out.readLine()) {
+                    if (line == null) {
+                        throw new IllegalStateException("psql ended: " + output);
+                    }
+                    output.append(line).append('\n');
+                }
+                return output.toString().strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            psql.destroy();
+        }
+    }
+
+    private List<String> psql(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-U", USER, "-d", DATABASE));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     // ------------------------------------------------------------------------------------------ start/stop

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,8 +110,7 @@ class PostgresClusterIT {
         assertTrue(login(b, doomed).ok(), "B has the credential cached");
 
         String id = idOf(a, "doomed");
-        HttpReply revoked = AppPasswordApi.send("DELETE", adminUrl(a) + "/" + id,
-                a.admin().tokenManager().getAccessTokenString(), null, null);
+        HttpReply revoked = revokeOn(a, id);
         assertEquals(204, revoked.status(), revoked.toString());
         Wait refused = awaitOn(b, doomed, r -> r.status() == 400);
         System.out.printf("cluster: revoked on A, refused on B after %s%n", refused);
@@ -120,6 +121,42 @@ class PostgresClusterIT {
 
     @Test
     @Order(3)
+    void aRevocationWinsAgainstLastUseStampsHeldOpen() throws Exception {
+        // Keycloak's own delete renumbers every later credential of the user, with a version check: it waited
+        // for this lock and then lost to the stamp's new version, on every retry of a steady login stream
+        createOn(a, "race-doomed");
+        String later = createOn(a, "race-later");
+        String doomedId = idOf(a, "race-doomed");
+        String laterId = idOf(a, "race-later");
+        try (Postgres.Session login = db.session()) {
+            login.run("begin; " + lastUseStamp(laterId));
+            CompletableFuture<HttpReply> revoke = CompletableFuture.supplyAsync(() -> revokeOn(a, doomedId));
+            try {
+                HttpReply revoked = revoke.get(60, TimeUnit.SECONDS);
+                assertEquals(204, revoked.status(), revoked.toString());
+            } finally {
+                login.run("commit;");
+            }
+        }
+        // a stamp of the very app password being revoked, committed while the revocation waits for its row
+        String doomed = createOn(a, "race-self");
+        String selfId = idOf(a, "race-self");
+        try (Postgres.Session login = db.session()) {
+            login.run("begin; " + lastUseStamp(selfId));
+            CompletableFuture<HttpReply> revoke = CompletableFuture.supplyAsync(() -> revokeOn(a, selfId));
+            db.awaitLockWaiter();
+            login.run("commit;");
+            HttpReply revoked = revoke.get(60, TimeUnit.SECONDS);
+            assertEquals(204, revoked.status(), revoked.toString());
+        }
+        assertInvalidGrant(login(a, doomed));
+        assertTrue(login(a, later).ok(), "the later app password keeps working");
+        assertEquals(204, revokeOn(a, laterId).status(), "the later tests count the user's app passwords");
+        assertEquals("0", db.sql("select count(*) from credential where id in ('" + doomedId + "', '" + selfId + "')"));
+    }
+
+    @Test
+    @Order(4)
     void appPasswordsSurviveARestart() throws Exception {
         List<String> before = names(b);
         long logOffset = Files.size(b.logFile());
@@ -134,7 +171,7 @@ class PostgresClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void onlyTheCredentialTableHoldsAppPasswords() {
         // no schema of its own: one row per app password in Keycloak's CREDENTIAL table, digest only
         assertEquals("0", db.sql("select count(*) from information_schema.tables"
@@ -147,7 +184,7 @@ class PostgresClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void bKeepsServingWhenAIsKilled() {
         assertTrue(login(b, kept).ok());
         a.kill();
@@ -176,6 +213,17 @@ class PostgresClusterIT {
                 token.accessToken(), "application/json", "{\"name\":\"" + name + "\"}");
         assertEquals(201, reply.status(), reply.toString());
         return reply.json().path("password").asText();
+    }
+
+    private static HttpReply revokeOn(KeycloakNode node, String id) {
+        return AppPasswordApi.send("DELETE", adminUrl(node) + "/" + id, node.admin().tokenManager().getAccessTokenString(),
+                null, null);
+    }
+
+    /** The row write of a login's last-use stamp, as Hibernate issues it: new data, next version. */
+    private static String lastUseStamp(String credentialId) {
+        return "update credential set credential_data = credential_data, version = version + 1 where id = '"
+                + credentialId + "';";
     }
 
     private static String adminUrl(KeycloakNode node) {
