@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real SMTP submission clients as a mail app's user would run them, on 127.0.0.1 with STARTTLS required:
- * swaks (prints the dialogue), msmtp (exits with sysexits codes: 75 EX_TEMPFAIL, 77 EX_NOPERM) and curl
- * (exit 67 CURLE_LOGIN_DENIED for any refused AUTH). Each connects from the loopback address {@code from} (a
+ * swaks (prints the dialogue), msmtp (prints the server's message; exits 77 EX_NOPERM for any refused AUTH,
+ * a 454 too) and curl (exit 67 CURLE_LOGIN_DENIED for any refused AUTH). Each connects from the loopback address {@code from} (a
  * fresh one per login keeps Dovecot's per-address failure penalty away), sends one small message, so AUTH is
  * the step that decides, and returns the exit code with everything the client printed.
  */
