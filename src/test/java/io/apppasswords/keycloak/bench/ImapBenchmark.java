@@ -91,12 +91,8 @@ public final class ImapBenchmark {
     }
 
     /** Dovecot 2.3's own oauth2 passdb with the settings file docker/ and the README use. */
-    private static Dovecot builtIn(String tokenEndpoint) throws IOException {
-        Dovecot dovecot = Dovecot.create(Line.V2_3, "bench-builtin");
-        Path template = MailServers.TEMPLATES.resolve("dovecot/dovecot-oauth2.conf.ext");
-        String settings = dovecot.write("dovecot-oauth2.conf.ext", MailServers.render(Files.readString(template),
-                Map.of("KEYCLOAK_TOKEN_URL", tokenEndpoint, "MAIL_CLIENT_ID", MAIL_CLIENT, "MAIL_CLIENT_SECRET", MAIL_SECRET), template));
-        return dovecot.authPart(authPart("driver = oauth2\n  mechanisms = plain login\n  args = " + settings, dovecot));
+    private static Dovecot builtIn(String tokenEndpoint) {
+        return Dovecot.create(Line.V2_3, "bench-builtin").builtInOauth2Passdb(tokenEndpoint, MAIL_CLIENT, MAIL_SECRET);
     }
 
     /** The floor: the same users and app passwords in a local file, no HTTP at all. */

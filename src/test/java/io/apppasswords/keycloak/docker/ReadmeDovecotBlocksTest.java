@@ -18,9 +18,9 @@ import io.apppasswords.keycloak.it.Dovecot;
 import io.apppasswords.keycloak.it.MailServers;
 
 /**
- * The README's mail-server blocks against the templates the tests run: the Lua passdb's blocks are those
+ * The docs' mail-server blocks against the templates the tests run: the Lua passdb's blocks are those
  * templates (DovecotLuaPassdbIT), filled in with the README's placeholders; the excerpts for 2.3's built-in
- * passdb and for Postfix (MailServerIT) set nothing the templates set differently. What admins copy is what
+ * passdb (README) and for Postfix (docs/POSTFIX.md; MailServerIT) set nothing the templates set differently. What admins copy is what
  * is tested.
  */
 class ReadmeDovecotBlocksTest {
@@ -77,11 +77,12 @@ class ReadmeDovecotBlocksTest {
         assertAgrees(excerpt(readme, "`dovecot-oauth2.conf.ext` (mode 0600"), "dovecot/dovecot-oauth2.conf.ext");
     }
 
+    /** The Postfix blocks live in docs/POSTFIX.md (PostfixIT hands them to Postfix itself). */
     @Test
     void thePostfixExcerptsSetWhatTheTestedTemplatesSet() throws IOException {
-        String readme = readme();
-        assertAgrees(excerpt(readme, "`main.cf` ([full template]"), "postfix/main.cf");
-        Map<String, String> submission = assertAgrees(excerpt(readme, "`master.cf`, the submission service"),
+        String docs = Files.readString(Path.of("docs", "POSTFIX.md"));
+        assertAgrees(excerpt(docs, "`main.cf` ([full template]"), "postfix/main.cf");
+        Map<String, String> submission = assertAgrees(excerpt(docs, "`master.cf` ([full template]"),
                 "postfix/master.cf");
         assertTrue(submission.containsKey("-o smtpd_sasl_auth_enable"), "the excerpt shows the service's options");
     }
@@ -97,7 +98,7 @@ class ReadmeDovecotBlocksTest {
         Map<String, String> tested = settings(text);
         shown.forEach((key, value) -> {
             if (!ADMINS_OWN.contains(key)) {
-                assertEquals(value, tested.get(key), "README's " + key + " vs docker/mail/" + template);
+                assertEquals(value, tested.get(key), "the docs' " + key + " vs docker/mail/" + template);
             }
         });
         return shown;
@@ -106,7 +107,7 @@ class ReadmeDovecotBlocksTest {
     /** The first fenced block after {@code marker}. */
     private static String excerpt(String readme, String marker) {
         int at = readme.indexOf(marker);
-        assertTrue(at >= 0, "README has " + marker);
+        assertTrue(at >= 0, "the docs have " + marker);
         int open = readme.indexOf("```\n", at) + 4;
         return readme.substring(open, readme.indexOf("```", open));
     }

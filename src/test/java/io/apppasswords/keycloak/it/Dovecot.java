@@ -49,7 +49,8 @@ public final class Dovecot implements AutoCloseable {
     public static final String SCRIPT = "keycloak-app-passwords.lua";
     /** Dovecot 2.3's settings file for the script (2.4 takes lua_settings). */
     public static final String SETTINGS_23 = "keycloak-app-passwords.conf.ext";
-    private static final String ROOT_COMPLETE = ".app-passwords-root-complete";
+    /** What .ci/dovecot24-root.sh writes last (its name changes when the root's package list does). */
+    private static final String ROOT_COMPLETE = ".app-passwords-root-complete-v2";
     private static final String LUA_MODULE = "usr/lib/dovecot/modules/auth/libauthdb_lua.so";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -77,8 +78,13 @@ public final class Dovecot implements AutoCloseable {
     public static boolean installed(Line line) {
         Path root = line == Line.V2_4 ? root24() : Path.of("/");
         return Files.isExecutable(root.resolve("usr/sbin/dovecot")) && Files.exists(root.resolve(LUA_MODULE))
-                && (line == Line.V2_3 || Files.exists(root.resolve(ROOT_COMPLETE)))
+                && (line == Line.V2_3 || rootComplete())
                 && "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Whether the Debian 13 root was finished (a half-made one has some binaries already). */
+    static boolean rootComplete() {
+        return Files.exists(root24().resolve(ROOT_COMPLETE));
     }
 
     /**
@@ -146,7 +152,37 @@ public final class Dovecot implements AutoCloseable {
         return this;
     }
 
-    /** Any other auth part (the benchmark's built-in oauth2 and passwd-file passdbs). */
+    /**
+     * Dovecot 2.3's built-in oauth2 passdb, the README's other choice for 2.3: the passdb and userdb of
+     * {@code docker/mail/dovecot/dovecot.conf} with its settings file {@code dovecot-oauth2.conf.ext}, rendered.
+     */
+    public Dovecot builtInOauth2Passdb(String tokenUrl, String clientId, String clientSecret) {
+        Path template = TEMPLATES.resolve("dovecot-oauth2.conf.ext");
+        Map<String, String> values = Map.of("KEYCLOAK_TOKEN_URL", tokenUrl, "MAIL_CLIENT_ID", clientId,
+                "MAIL_CLIENT_SECRET", clientSecret);
+        try {
+            String settings = write("dovecot-oauth2.conf.ext", MailServers.render(Files.readString(template), values, template));
+            restrict(dir.resolve("dovecot-oauth2.conf.ext"));
+            return authPart("""
+                    auth_mechanisms = plain login
+                    auth_username_format = %%Lu
+                    auth_cache_size = 0
+                    passdb {
+                      driver = oauth2
+                      mechanisms = plain login
+                      args = %s
+                    }
+                    userdb {
+                      driver = static
+                      args = uid=%s gid=%s home=%s/%%Ln allow_all_users=yes
+                    }
+                    """.formatted(settings, vars.get("MAIL_UID"), vars.get("MAIL_GID"), vars.get("MAIL_ROOT")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Any other auth part (the benchmark's passwd-file passdb). */
     public Dovecot authPart(String conf) {
         write("auth.conf", conf);
         return this;
