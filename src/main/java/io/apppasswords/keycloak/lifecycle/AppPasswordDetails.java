@@ -20,6 +20,13 @@ public final class AppPasswordDetails {
      */
     public static final String APP_PASSWORD_PROTOCOL = "app_password_protocol";
 
+    /**
+     * On LOGIN and LOGIN_ERROR of a login with an app password: the address the rules applied to (the mail
+     * app's as a trusted mail server forwarded it, else the caller's), or {@code none} when a trusted mail
+     * server sent none. The event's own IP is the caller's, i.e. the mail server's. What fail2ban should read.
+     */
+    public static final String SOURCE_IP = "app_password_source_ip";
+
     private AppPasswordDetails() {
     }
 }

@@ -5,9 +5,12 @@ import io.apppasswords.keycloak.credential.DisplayTime;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +22,8 @@ import java.util.Map;
  * mints one does not go unnoticed; that a device still signs in with one that has ended, so they know which
  * device to update; and, ahead of time, that one expires or is revoked as unused. Sent only when the realm
  * has SMTP set up and the user has an address, with times in the user's language (the one Keycloak's e-mail
- * provider picks); a failure to send never fails what caused it.
+ * provider picks); a failure to send never fails what caused it. And that wrong passwords were tried on
+ * their name, with their app passwords never at risk.
  */
 public final class AppPasswordMailer {
 
@@ -32,7 +36,17 @@ public final class AppPasswordMailer {
     static final String UNUSED_TEMPLATE = "app-password-unused.ftl";
     static final String UNUSED_SUBJECT = "appPasswordUnusedEmailSubject";
 
+    static final String ATTACK_TEMPLATE = "app-password-attacked.ftl";
+    static final String ATTACK_SUBJECT = "appPasswordAttackEmailSubject";
+    /** The name of the pool of Keycloak's executors provider the notices of a login are sent from. */
+    private static final String MAIL_EXECUTOR = "app-password-mail";
+
     private static final Logger LOG = Logger.getLogger(AppPasswordMailer.class);
+
+    /** A notice sent in the background, with that transaction's realm and user. */
+    interface Notice {
+        void send(KeycloakSession session, RealmModel realm, UserModel user);
+    }
 
     private AppPasswordMailer() {
     }
@@ -72,6 +86,42 @@ public final class AppPasswordMailer {
         }
         send(session, realm, user, ENDED_SUBJECT, String.valueOf(attributes.get("appPasswordName")), ENDED_TEMPLATE,
                 attributes);
+    }
+
+    /**
+     * Sends {@code notice} from a thread of its own, in a transaction of its own: the login that caused it
+     * neither waits for the mail server (up to Keycloak's SMTP timeout when it hangs) nor takes longer the
+     * first time than the next.
+     */
+    static void later(KeycloakSession session, RealmModel realm, UserModel user, String what, Notice notice) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        String userId = user.getId();
+        session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR).execute(() -> {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, background -> {
+                    RealmModel realmNow = background.realms().getRealm(realmId);
+                    if (realmNow == null) {
+                        return;
+                    }
+                    background.getContext().setRealm(realmNow);
+                    UserModel userNow = background.users().getUserById(realmNow, userId);
+                    if (userNow != null) {
+                        notice.send(background, realmNow, userNow);
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("could not send the %s notice for user %s: %s", what, userId, e.toString());
+            }
+        });
+    }
+
+    /** "At least N mail sign-ins with your name were refused in the last day, from these IPs; app passwords are safe." */
+    static void attacked(KeycloakSession session, RealmModel realm, UserModel user, int refused, List<String> ips) {
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("appPasswordRefused", refused);
+        attributes.put("appPasswordIps", ips);
+        send(session, realm, user, ATTACK_SUBJECT, "", ATTACK_TEMPLATE, attributes);
     }
 
     /** Warns that {@code credential} expires at {@code expiresAt}; returns whether the mail went out. */

@@ -5,15 +5,11 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * App passwords after their end: a device that still presents one is a stale device, not a guess. The
@@ -24,9 +20,6 @@ public final class EndedAppPasswords {
 
     private static final String MAIL_KEY = "app-password-ended-mail:";
     private static final long MAIL_SECONDS = 24 * 60 * 60;
-    /** The name of the pool of Keycloak's executors provider these notices are sent from. */
-    private static final String MAIL_EXECUTOR = "app-password-mail";
-    private static final Logger LOG = Logger.getLogger(EndedAppPasswords.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -86,27 +79,10 @@ public final class EndedAppPasswords {
                 || !session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
             return;
         }
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String userId = user.getId();
         long usedAt = Time.currentTimeMillis();
-        session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR).execute(() -> {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                    RealmModel realmNow = background.realms().getRealm(realmId);
-                    if (realmNow == null) {
-                        return;
-                    }
-                    background.getContext().setRealm(realmNow);
-                    UserModel userNow = background.users().getUserById(realmNow, userId);
-                    if (userNow != null) {
-                        AppPasswordMailer.endedUsed(background, realmNow, userNow, ended, usedAt, ip, clientId);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("could not send the ended-app-password notice for user %s: %s", userId, e.toString());
-            }
-        });
+        AppPasswordMailer.later(session, realm, user, "ended-app-password",
+                (background, realmNow, userNow) -> AppPasswordMailer.endedUsed(background, realmNow, userNow, ended,
+                        usedAt, ip, clientId));
     }
 
     /**

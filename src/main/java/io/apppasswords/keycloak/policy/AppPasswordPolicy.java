@@ -108,7 +108,9 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         checkInteger(config, ENDED_RETENTION_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, REVOKE_UNUSED_DAYS, 0, LIMIT_DAYS, problems);
         checkInteger(config, WARN_DAYS_BEFORE, 0, LIMIT_DAYS, problems);
-        for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
+        AttackPolicy.problems(config, problems);
+        for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL,
+                AttackPolicy.LOCKOUT_STOPS_APP_PASSWORDS, AttackPolicy.REQUIRE_NETWORKS)) {
             String v = value(config, key);
             if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
                 problems.add(new PolicyProblem(key, PolicyProblem.INVALID_VALUE));
@@ -265,7 +267,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
+    static boolean bool(Map<String, String> config, String key, boolean fallback) {
         String v = value(config, key);
         if (v == null) {
             return fallback;
@@ -273,7 +275,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         return v.equalsIgnoreCase("true") || (!v.equalsIgnoreCase("false") && fallback);
     }
 
-    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
+    static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
         String v = value(config, key);
         if (v == null) {
             return fallback;
@@ -286,7 +288,7 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         }
     }
 
-    private static void checkInteger(Map<String, String> config, String key, int min, int max,
+    static void checkInteger(Map<String, String> config, String key, int min, int max,
                                      List<PolicyProblem> problems) {
         String v = value(config, key);
         if (v == null) {

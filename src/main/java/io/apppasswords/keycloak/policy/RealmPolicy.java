@@ -32,6 +32,11 @@ public final class RealmPolicy {
         return AppPasswordPolicy.parse(settings(realm));
     }
 
+    /** The realm's answer to guessing over the mail server, defaults where unset. */
+    public static AttackPolicy attacks(RealmModel realm) {
+        return AttackPolicy.parse(settings(realm));
+    }
+
     /**
      * Seconds since the last login within which a user may create an app password: the action's
      * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).
@@ -144,6 +149,7 @@ public final class RealmPolicy {
                 .type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(String.valueOf(AppPasswordPolicy.DEFAULT_WARN_DAYS_BEFORE)).add()
                 .build());
+        properties.addAll(AttackPolicy.CONFIG);
         return List.copyOf(properties);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 final class InventoryCsv {
 
     static final List<String> HEADER = List.of("id", "userId", "username", "name", "createdAt", "lastUsedAt",
-            "lastUsedIp", "lastUsedClient", "expiresAt", "expired", "clients");
+            "lastUsedIp", "lastUsedClient", "expiresAt", "expired", "clients", "networks");
 
     private InventoryCsv() {
     }
@@ -23,7 +23,8 @@ final class InventoryCsv {
 
     static void row(Writer out, InventoryRepresentation r) throws IOException {
         line(out, java.util.Arrays.asList(r.id, r.userId, r.username, r.name, r.createdAt, r.lastUsedAt, r.lastUsedIp,
-                r.lastUsedClient, r.expiresAt, String.valueOf(r.expired), String.join(" ", r.clients)));
+                r.lastUsedClient, r.expiresAt, String.valueOf(r.expired), String.join(" ", r.clients),
+                r.networks == null ? null : String.join(" ", r.networks)));
     }
 
     private static void line(Writer out, List<String> values) throws IOException {

@@ -46,10 +46,12 @@ class InventoryCsvTest {
         r.name = "Phone, work";
         r.createdAt = "2024-01-01T00:00:00Z";
         r.clients = List.of("mail-server", "caldav");
+        r.networks = List.of("192.0.2.0/24", "2001:db8::/32");
         StringWriter out = new StringWriter();
         InventoryCsv.header(out);
         InventoryCsv.row(out, r);
-        assertEquals("id,userId,username,name,createdAt,lastUsedAt,lastUsedIp,lastUsedClient,expiresAt,expired,clients\r\n"
-                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav\r\n", out.toString());
+        assertEquals("id,userId,username,name,createdAt,lastUsedAt,lastUsedIp,lastUsedClient,expiresAt,expired,clients,networks\r\n"
+                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,"
+                + "192.0.2.0/24 2001:db8::/32\r\n", out.toString());
     }
 }

@@ -1,4 +1,4 @@
-package io.apppasswords.keycloak.authenticator;
+package io.apppasswords.keycloak.credential;
 
 import org.junit.jupiter.api.Test;
 

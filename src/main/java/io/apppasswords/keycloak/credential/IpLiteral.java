@@ -1,4 +1,4 @@
-package io.apppasswords.keycloak.authenticator;
+package io.apppasswords.keycloak.credential;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Accepts an IPv4 or IPv6 literal from an untrusted string, without ever resolving a host name. A port may
  * follow, as Dovecot sends it ({@code 203.0.113.7:51234}, {@code [2001:db8::7]:51234}); it is dropped.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     /** Hex groups and colons, optionally ending in a dotted IPv4 part; InetAddress checks the rest. */
@@ -21,7 +21,7 @@ final class IpLiteral {
     }
 
     /** The address in its canonical text form, or {@code null} if {@code value} is not exactly one IP literal. */
-    static String parse(String value) {
+    public static String parse(String value) {
         if (value == null) {
             return null;
         }
