@@ -1,8 +1,8 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.IpLiteral;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.lifecycle.AppPasswordLogin;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
 import jakarta.ws.rs.core.MediaType;

@@ -1,10 +1,8 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
-import io.apppasswords.keycloak.credential.LastUse;
 import io.apppasswords.keycloak.policy.AttackPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.keycloak.common.util.Time;
@@ -153,12 +151,8 @@ public final class AppPasswordLogin {
                 AppPasswordEvents.system(session, realm, user, session.getContext().getConnection()));
         if (presented.ended() != null) {
             EndedAppPasswords.Ended ended = presented.ended();
-            String code = ended.reason().refusal().code();
-            event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
-                    .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
-                    .detail(Details.REASON, code);
-            endedOnes.used(user, ended, attempt.source().ip(), attempt.client().getClientId());
-            return new Outcome(Result.ENDED, user, null, code);
+            endedOnes.refused(event, user, ended, attempt.source().ip(), attempt.client().getClientId());
+            return new Outcome(Result.ENDED, user, null, ended.reason().refusal().code());
         }
         AppPasswordCredentialModel credential = presented.usable();
         if (credential == null) {

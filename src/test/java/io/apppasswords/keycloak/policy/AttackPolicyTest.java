@@ -24,32 +24,34 @@ class AttackPolicyTest {
         assertEquals(List.of(), policy.defaultNetworks());
         assertFalse(policy.requireNetworks());
         assertTrue(policy.throttles());
-        assertFalse(AttackPolicy.parse(Map.of(AttackPolicy.MAIL_FAILURES_PER_IP, "0")).throttles(), "0 = off");
+        assertFalse(AttackPolicy.parse(Map.of(Settings.MAIL_FAILURES_PER_IP.key(), "0")).throttles(), "0 = off");
     }
 
     @Test
     void badValuesKeepTheirDefaultsAndAreReportedWhenSaved() {
-        Map<String, String> config = Map.of(AttackPolicy.MAIL_FAILURES_PER_IP, "-1",
-                AttackPolicy.MAIL_FAILURE_WINDOW_SECONDS, "soon",
-                AttackPolicy.DEFAULT_NETWORKS, "192.0.2.0/24##nope",
-                AttackPolicy.LOCKOUT_STOPS_APP_PASSWORDS, "maybe");
+        assertEquals(List.of("192.0.2.0/24", "2001:db8::/32"), AttackPolicy.parse(Map.of(Settings.DEFAULT_NETWORKS.key(),
+                "192.0.2.1/24##2001:DB8::/32##192.0.2.0/24")).defaultNetworks());
+        Map<String, String> config = Map.of(Settings.MAIL_FAILURES_PER_IP.key(), "-1",
+                Settings.MAIL_FAILURE_WINDOW_SECONDS.key(), "soon",
+                Settings.DEFAULT_NETWORKS.key(), "192.0.2.0/24##nope",
+                Settings.LOCKOUT_STOPS_APP_PASSWORDS.key(), "maybe");
         AttackPolicy policy = AttackPolicy.parse(config);
         assertEquals(20, policy.mailFailuresPerIp());
         assertEquals(900, policy.mailFailureWindowSeconds());
-        assertEquals(List.of("192.0.2.0/24"), policy.defaultNetworks());
-        assertEquals(List.of(AttackPolicy.MAIL_FAILURES_PER_IP, AttackPolicy.MAIL_FAILURE_WINDOW_SECONDS,
-                        AttackPolicy.DEFAULT_NETWORKS, AttackPolicy.LOCKOUT_STOPS_APP_PASSWORDS),
+        assertEquals(List.of(), policy.defaultNetworks(), "one bad network spoils the setting");
+        assertEquals(List.of(Settings.MAIL_FAILURES_PER_IP.key(), Settings.MAIL_FAILURE_WINDOW_SECONDS.key(),
+                        Settings.LOCKOUT_STOPS_APP_PASSWORDS.key(), Settings.DEFAULT_NETWORKS.key()),
                 AppPasswordPolicy.problems(config).stream().map(PolicyProblem::key).toList());
     }
 
     @Test
     void aRequestsOwnNetworksWinThenTheDefaultsAndNoneIsRefusedWhereRequired() {
-        AttackPolicy defaults = AttackPolicy.parse(Map.of(AttackPolicy.DEFAULT_NETWORKS, "203.0.113.0/24"));
+        AttackPolicy defaults = AttackPolicy.parse(Map.of(Settings.DEFAULT_NETWORKS.key(), "203.0.113.0/24"));
         assertEquals(List.of("192.0.2.0/24"), defaults.effectiveNetworks(List.of("192.0.2.0/24")));
         assertEquals(List.of("203.0.113.0/24"), defaults.effectiveNetworks(null));
         assertEquals(List.of("203.0.113.0/24"), defaults.effectiveNetworks(List.of(" ")));
         assertNull(AttackPolicy.parse(Map.of()).effectiveNetworks(List.of()));
-        AttackPolicy required = AttackPolicy.parse(Map.of(AttackPolicy.REQUIRE_NETWORKS, "true"));
+        AttackPolicy required = AttackPolicy.parse(Map.of(Settings.REQUIRE_NETWORKS.key(), "true"));
         assertEquals(AppPasswordError.NETWORKS_REQUIRED,
                 assertThrows(AppPasswordException.class, () -> required.effectiveNetworks(null)).getError());
     }
