@@ -28,8 +28,9 @@ import java.util.Set;
 /**
  * The bookkeeping against guessing over the mail server, in Keycloak's single-use object store (shared by the
  * cluster, entries expire by themselves). Wrong values count per (realm, source IP), each distinct value once;
- * a source that reached the limit is refused for the window. A value is never stored: only an HMAC of it
- * under the realm's HMAC key (so the store holds nothing a leaked copy could be checked against offline).
+ * a source that reached the limit is refused for the window. A wrong value is never stored: only an HMAC of
+ * it under the realm's HMAC key (a wrong value may be a real password typed into the wrong field, and the
+ * store must hold nothing a leaked copy could be checked against offline).
  *
  * <p>The store has no counter, only an atomic {@code putIfAbsent}: a count is the run of numbered slots
  * {@code 1..n}, each added with {@code putIfAbsent} into the first free place, each expiring on its own. The
@@ -72,16 +73,15 @@ public final class SourceThrottle {
 
     /** Whether the app password {@code value} already signed in from {@code ip}. */
     public boolean signedInFrom(String ip, String value) {
-        return store.contains(knownKey(ip, value));
+        String key = knownKey(ip, value);
+        return key != null && store.contains(key);
     }
 
     /** Notes that the app password {@code value} signed in from {@code ip} (one lookup when it already is). */
     public void accepted(String ip, String value) {
-        if (policy.throttles()) {
-            String key = knownKey(ip, value);
-            if (!store.contains(key)) {
-                store.put(key, KNOWN_SECONDS, Map.of());
-            }
+        String key = policy.throttles() ? knownKey(ip, value) : null;
+        if (key != null && !store.contains(key)) {
+            store.put(key, KNOWN_SECONDS, Map.of());
         }
     }
 
@@ -177,9 +177,15 @@ public final class SourceThrottle {
         return PREFIX + "ip:" + realm.getId() + ":" + ip;
     }
 
+    /**
+     * Keyed by the app password's own digest (what the database holds, of a random 120-bit secret), not an
+     * HMAC: this runs on every successful login, and a digest costs no key lookup. {@code null} for a value
+     * that cannot be an app password.
+     */
     private String knownKey(String ip, String value) {
         String normalised = AppPasswordSecret.normalise(value);
-        return PREFIX + "known:" + mac(realm.getId(), ip, normalised == null ? value : normalised);
+        return normalised == null ? null : PREFIX + "known:" + realm.getId() + ":" + ip + ":"
+                + AppPasswordSecret.encode(AppPasswordSecret.digest(normalised));
     }
 
     private static String slot(String key, int i) {
