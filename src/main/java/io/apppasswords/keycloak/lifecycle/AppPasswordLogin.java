@@ -198,9 +198,7 @@ public final class AppPasswordLogin {
         }
         List<String> ips = throttle.guessAtUser(user.getId(), ip);
         if (ips != null) {
-            AppPasswordMailer.later(session, realm, user, "guessed-name",
-                    (background, realmNow, userNow) -> AppPasswordMailer.attacked(background, realmNow, userNow,
-                            SourceThrottle.NOTICE_THRESHOLD, ips));
+            AppPasswordMailer.attacked(session, realm, user, SourceThrottle.NOTICE_THRESHOLD, ips);
         }
     }
 

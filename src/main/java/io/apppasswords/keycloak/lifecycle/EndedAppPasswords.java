@@ -90,14 +90,10 @@ public final class EndedAppPasswords {
      * timeout when it hangs) nor takes longer the first time than the next.
      */
     void used(UserModel user, Ended ended, String ip, String clientId) {
-        if (!AppPasswordMailer.canMail(realm, user)
-                || !session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
-            return;
+        if (AppPasswordMailer.canMail(realm, user)
+                && session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
+            AppPasswordMailer.endedUsed(session, realm, user, ended, Time.currentTimeMillis(), ip, clientId);
         }
-        long usedAt = Time.currentTimeMillis();
-        AppPasswordMailer.later(session, realm, user, "ended-app-password",
-                (background, realmNow, userNow) -> AppPasswordMailer.endedUsed(background, realmNow, userNow, ended,
-                        usedAt, ip, clientId));
     }
 
     /**
