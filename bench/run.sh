@@ -4,7 +4,8 @@
 # SQL writes (a second, SQL-logging start), and prints a table with the targets of issue #5.
 #   bench/run.sh                       # everything (5 rounds), about 15 minutes
 #   bench/run.sh -Dbench.duration=5    # any -D option of LoginBenchmark (see its Javadoc)
-# The report is also written to target/bench/results.md. Not part of CI.
+# The report is also written to target/bench/results.md. Not part of CI. BENCH_CLASS picks another
+# benchmark of the same kind (bench/throttle.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,4 @@ exec java \
   -Dkeycloak.start.timeout=600 \
   "$@" \
   -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" \
-  io.apppasswords.keycloak.bench.LoginBenchmark
+  "${BENCH_CLASS:-io.apppasswords.keycloak.bench.LoginBenchmark}"

@@ -99,7 +99,7 @@
     </div>
 </#macro>
 
-<@layout.registrationLayout displayMessage=!messagesPerField.existsError('name','lifetimeDays','clients','protocols'); section>
+<@layout.registrationLayout displayMessage=!messagesPerField.existsError('name','lifetimeDays','clients','protocols','networks'); section>
     <#if section = "header">
         ${msg("appPasswordCreateTitle")}
     <#elseif section = "form">
@@ -161,6 +161,18 @@
                 <@checkboxGroup id="app-password-protocols" name="protocols" label=msg("appPasswordProtocolsChoice")
                         help=msg("appPasswordProtocolsHelp") + " " + msg("appPasswordProtocolsHelpWeb") choices=protocolChoices/>
             </#if>
+            <div class="${properties.kcFormGroupClass!}">
+                <@groupLabel id="app-password-networks-label" text=msg("appPasswordNetworks") for="app-password-networks"/>
+                <#if wrapped><span class="${properties.kcInputClass!}<#if messagesPerField.existsError('networks')> ${properties.kcError!}</#if>"></#if>
+                    <input type="text" id="app-password-networks" name="networks" value="${appPasswordNetworksValue!''}"
+                           <#if !wrapped>class="${properties.kcInputClass!}"</#if> maxlength="1000" autocomplete="off"
+                           spellcheck="false" placeholder="192.0.2.0/24 2001:db8::/32"
+                           aria-invalid="<#if messagesPerField.existsError('networks')>true</#if>"
+                           aria-describedby="${describedBy('networks', 'app-password-networks-help')}"/>
+                <#if wrapped></span></#if>
+                <@helperText id="app-password-networks-help" text=msg("appPasswordNetworksHelp")/>
+                <@fieldError field="networks"/>
+            </div>
             <div class="${properties.kcFormGroupClass!}">
                 <div id="kc-form-buttons" class="${properties.kcFormActionGroupClass!properties.kcFormButtonsClass!}">
                     <button type="submit" id="app-password-submit"

@@ -93,6 +93,10 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         }
         AppPasswordPolicy policy = RealmPolicy.of(context.getRealm());
         LoginFormsProvider form = createForm(context, policy, null, policy.defaultLifetimeDays(), List.of(), null);
+        List<String> defaultNetworks = RealmPolicy.attacks(context.getRealm()).defaultNetworks();
+        if (!defaultNetworks.isEmpty()) {
+            form.setAttribute("appPasswordNetworksValue", String.join(" ", defaultNetworks));
+        }
         try {
             appPasswords(context).checkMayCreate(context.getUser());
         } catch (AppPasswordException e) {
@@ -125,6 +129,8 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
         List<String> protocols = form.containsKey(PROTOCOLS_OFFERED)
                 ? form.getOrDefault(AppPasswordError.Field.PROTOCOLS, List.of()) : null;
         Integer lifetime = lifetime(form.getFirst(AppPasswordError.Field.LIFETIME), policy);
+        String networksText = form.getFirst(AppPasswordError.Field.NETWORKS);
+        List<String> networks = networksText == null ? null : List.of(networksText.split("[\\s,]+"));
         AppPasswords.Created created;
         try {
             created = appPasswords(context).create(context.getUser(), new AppPasswords.Request(name, () -> {
@@ -132,10 +138,13 @@ public class AppPasswordRequiredAction implements RequiredActionProvider, Creden
                     throw new AppPasswordException(AppPasswordError.EXPIRY_TOO_LATE, policy.maxLifetimeDays());
                 }
                 return AppPasswordPolicy.expiryAfterDays(lifetime, Time.currentTimeMillis());
-            }, clients, protocols), context.getEvent(), authSession.getClient().getClientId());
+            }, clients, protocols, networks), context.getEvent(), authSession.getClient().getClientId());
         } catch (AppPasswordException e) {
             LoginFormsProvider page = createForm(context, policy, name,
                     lifetime == null ? policy.defaultLifetimeDays() : lifetime, clients, protocols);
+            if (networksText != null) {
+                page.setAttribute("appPasswordNetworksValue", networksText);
+            }
             AppPasswordError error = e.getError();
             if (error.field() == null) {
                 page.setError(error.messageKey(), e.getParameters());

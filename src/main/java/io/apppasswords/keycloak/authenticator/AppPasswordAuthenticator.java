@@ -34,11 +34,11 @@ import org.keycloak.services.managers.AuthenticationManager;
  * digest) and asks the blocking brute-force protector, which refuses a second concurrent login of the same
  * user (mail clients open several connections at once). Here every outcome costs one digest.
  *
- * <p>REQUIRED in a flow: anything but a valid app password gets Keycloak's wrong-password answer and a wrong
- * value counts as a failed password login. ALTERNATIVE: a wrong value is "attempted", so the flow's password
- * branch runs (and counts the failure once, if the value is wrong there too). In both, every other refusal
- * (one of the user's own ended app passwords, the wrong client or protocol) gets the same answer without
- * counting, and is never handed to a password step.
+ * <p>REQUIRED in a flow: anything but a valid app password gets Keycloak's wrong-password answer, and none
+ * counts for Keycloak's brute-force detector (the check throttles the source instead). ALTERNATIVE: a wrong
+ * value is "attempted", so the flow's password branch runs (and Keycloak counts the failure there, if the
+ * value is a wrong main password too); every other refusal (an ended app password, the wrong client,
+ * protocol or network, a throttled source) gets the same answer and is never handed to a password step.
  */
 public class AppPasswordAuthenticator implements Authenticator {
 
@@ -60,22 +60,18 @@ public class AppPasswordAuthenticator implements Authenticator {
         ClientModel client = context.getAuthenticationSession().getClient();
         AppPasswordLogin.Attempt attempt = new AppPasswordLogin.Attempt(client, known, username,
                 form.getFirst("password"), source(context, settings),
-                DovecotService.protocol(trustedHeader(context, settings, settings.serviceHeader())));
+                DovecotService.protocol(trustedHeader(context, settings, settings.serviceHeader())),
+                !context.getExecution().isAlternative());
         AppPasswordLogin.Outcome outcome = new AppPasswordLogin(context.getSession(), context.getRealm(),
                 settings.lastUseIntervalMillis()).check(attempt, event);
 
-        switch (outcome.result()) {
-            case ACCEPTED -> succeed(context, outcome, known == null, settings);
-            case WRONG_VALUE -> wrongValue(context, outcome);
-            case USER_REFUSED -> {
-                event.error(outcome.error());
-                invalidCredentials(context);
-            }
-            default -> {
-                // No guess at the value (a stale device, the right secret through the wrong door): not counted.
-                event.error(outcome.error());
-                refuseUncounted(context);
-            }
+        if (outcome.accepted()) {
+            succeed(context, outcome, known == null, settings);
+        } else if (outcome.result() == AppPasswordLogin.Result.WRONG_VALUE && context.getExecution().isAlternative()) {
+            context.attempted();
+        } else {
+            event.error(outcome.error());
+            refuseUncounted(context);
         }
     }
 
@@ -93,18 +89,6 @@ public class AppPasswordAuthenticator implements Authenticator {
                     UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
         }
         context.success(AppPasswordCredentialModel.TYPE);
-    }
-
-    private static void wrongValue(AuthenticationFlowContext context, AppPasswordLogin.Outcome outcome) {
-        if (context.getExecution().isAlternative()) {
-            context.attempted();
-            return;
-        }
-        // The flow counts a failed step against the user it names (our factory's category is "password"):
-        // naming the user only here leaves the other refusals uncounted, as Keycloak's username step does.
-        context.setUser(outcome.user());
-        context.getEvent().error(outcome.error());
-        invalidCredentials(context);
     }
 
     /**
@@ -138,7 +122,7 @@ public class AppPasswordAuthenticator implements Authenticator {
     /**
      * Keycloak's wrong-password answer without a brute-force failure: the flow counts a failed step against
      * the user it names, or the user name an earlier step noted, so both go first (in a flow whose username
-     * step ran before this one, too). For a value that is no guess: the right secret through the wrong door.
+     * step ran before this one, too), on every Keycloak line whatever the step's category.
      */
     static void refuseUncounted(AuthenticationFlowContext context) {
         context.clearUser();

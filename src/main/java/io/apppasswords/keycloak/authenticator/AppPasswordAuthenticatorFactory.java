@@ -11,11 +11,9 @@ import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.List;
-import java.util.Set;
 
 @AutoService(AuthenticatorFactory.class)
 public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
@@ -45,20 +43,14 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
     }
 
     /**
-     * An app password is a password to Keycloak's brute-force protector: from 26.6 on it counts a failed step
-     * only when its category is {@code password}, OTP or recovery codes, and the flow reports failures with
-     * this category on every 26.x line. Declaring it here keeps us off the protector's API, whose signature
-     * changed in 26.6 and again in 26.7.
+     * The credential type itself: it makes app passwords appear on the account console's "Signing in" page,
+     * and it is no category Keycloak's brute-force protector counts (26.6 on) or lets reset the main
+     * password's failures (26.7 on). The step never hands the protector a failure anyway: a wrong app
+     * password must not let anyone lock a user out (see {@code AppPasswordLogin}).
      */
     @Override
     public String getReferenceCategory() {
-        return PasswordCredentialModel.TYPE;
-    }
-
-    /** Makes the credential type appear on the account console's "Signing in" page. */
-    @Override
-    public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
-        return Set.of(AppPasswordCredentialModel.TYPE);
+        return AppPasswordCredentialModel.TYPE;
     }
 
     @Override

@@ -20,13 +20,14 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"expiresAt", "expiresAtUtc", "clients", "protocols", "lastUsedAt", "lastUsedAtUtc",
+@JsonPropertyOrder({"expiresAt", "expiresAtUtc", "clients", "protocols", "networks", "lastUsedAt", "lastUsedAtUtc",
         "lastUsedIp", "lastUsedClient", "lastUsedProtocol"})
 public class AppPasswordCredentialData {
 
     private Long expiresAt;
     private List<String> clients;
     private List<String> protocols;
+    private List<String> networks;
     private Long lastUsedAt;
     private String lastUsedIp;
     private String lastUsedClient;
@@ -75,6 +76,15 @@ public class AppPasswordCredentialData {
 
     public void setProtocols(List<String> protocols) {
         this.protocols = protocols;
+    }
+
+    /** Canonical CIDR networks ({@link IpNetwork}) a login must come from; {@code null} means anywhere. */
+    public List<String> getNetworks() {
+        return networks;
+    }
+
+    public void setNetworks(List<String> networks) {
+        this.networks = networks == null || networks.isEmpty() ? null : List.copyOf(networks);
     }
 
     public Long getLastUsedAt() {

@@ -83,6 +83,14 @@ public class AppPasswordCredentialModel extends CredentialModel {
         return data.getProtocols() == null || protocol != null && data.getProtocols().contains(protocol.id());
     }
 
+    /**
+     * Whether a login from {@code sourceIp} may use it: anywhere without networks; with networks only from an
+     * address inside one of them, never without a known address (a forwarder that did not send one).
+     */
+    public boolean allowsSource(String sourceIp) {
+        return data.getNetworks() == null || sourceIp != null && IpNetwork.anyContains(data.getNetworks(), sourceIp);
+    }
+
     /** Serialises {@link #getData()} and the secret back into the stored JSON columns. */
     public void writeData() {
         try {

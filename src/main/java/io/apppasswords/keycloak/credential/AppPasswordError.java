@@ -23,6 +23,12 @@ public enum AppPasswordError {
     CLIENT_NOT_ALLOWED("appPasswordClientNotAllowed", "invalid_client", Field.CLIENTS),
     PROTOCOL_UNKNOWN("appPasswordProtocolUnknown", "invalid_protocol", Field.PROTOCOLS),
     PROTOCOLS_NONE("appPasswordProtocolsNone", "invalid_protocol", Field.PROTOCOLS),
+    /** Parameter: the text that is no network. */
+    NETWORK_INVALID("appPasswordNetworkInvalid", "invalid_network", Field.NETWORKS),
+    /** Parameter: the most networks allowed. */
+    NETWORKS_TOO_MANY("appPasswordNetworksTooMany", "invalid_network", Field.NETWORKS),
+    /** The realm forbids app passwords usable from anywhere and has no default networks. */
+    NETWORKS_REQUIRED("appPasswordNetworksRequired", "invalid_network", Field.NETWORKS),
     /** Another creation for the same user held the lease too long. */
     BUSY("appPasswordBusy", "try_again", null),
 
@@ -42,6 +48,12 @@ public enum AppPasswordError {
     APP_PASSWORD_EXPIRED(null, "app_password_expired", null),
     APP_PASSWORD_REVOKED(null, "app_password_revoked", null),
 
+    // Logins refused without checking or counting the value, as the client and protocol restrictions are.
+    /** The source is outside the app password's networks, or a trusted forwarder sent no source. */
+    NETWORK_NOT_ALLOWED(null, "network_not_allowed", null),
+    /** The source sent too many distinct wrong values lately (not the user's fault: no lockout). */
+    SOURCE_THROTTLED(null, "source_throttled", null),
+
     /** A bulk revocation without any filter: it would revoke every app password of the realm. */
     FILTER_REQUIRED(null, "filter_required", null);
 
@@ -51,6 +63,7 @@ public enum AppPasswordError {
         public static final String LIFETIME = "lifetimeDays";
         public static final String CLIENTS = "clients";
         public static final String PROTOCOLS = "protocols";
+        public static final String NETWORKS = "networks";
 
         private Field() {
         }

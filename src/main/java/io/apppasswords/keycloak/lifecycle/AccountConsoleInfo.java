@@ -40,6 +40,8 @@ final class AccountConsoleInfo {
                 ? accountMessage(session, locale, "appPasswordClientsAny") : String.join(", ", data.getClients())));
         info.add(property("appPasswordProtocols", data.getProtocols() == null
                 ? accountMessage(session, locale, "appPasswordProtocolsAny") : protocolLabels(data.getProtocols())));
+        info.add(property("appPasswordNetworksInfo", data.getNetworks() == null
+                ? accountMessage(session, locale, "appPasswordNetworksAny") : String.join(", ", data.getNetworks())));
         metadata.setInfoProperties(info);
         if (credential.isExpired(Time.currentTimeMillis())) {
             metadata.setWarningMessageTitle("appPasswordExpiredTitle");

@@ -26,6 +26,13 @@ public final class AppPasswordDetails {
     /** On a download of the device set-up: which link it came through ({@code page} or {@code qr}). */
     public static final String DOWNLOAD_VIA = "app_password_download_via";
 
+    /**
+     * On LOGIN and LOGIN_ERROR of a login with an app password: the address the rules applied to (the mail
+     * app's as a trusted mail server forwarded it, else the caller's), or {@code none} when a trusted mail
+     * server sent none. The event's own IP is the caller's, i.e. the mail server's. What fail2ban should read.
+     */
+    public static final String SOURCE_IP = "app_password_source_ip";
+
     private AppPasswordDetails() {
     }
 }

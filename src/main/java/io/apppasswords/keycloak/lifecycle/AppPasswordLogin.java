@@ -1,7 +1,10 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
+import io.apppasswords.keycloak.policy.AttackPolicy;
+import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -14,11 +17,17 @@ import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.util.List;
+
 /**
  * The check a login with an app password makes, whoever asks: the direct-grant step (which turns the outcome
  * into flow answers) or an HTTP endpoint without flow or session. It finds the user (unless an earlier step
  * did), computes one digest whoever the user is, applies every rule, records the use, and fills the event's
  * details; sending the event and answering the caller are the caller's.
+ *
+ * <p>No outcome is a failure for Keycloak's brute-force detector: app passwords are random (≥ 112 bits), so
+ * guessing one is hopeless, while counting wrong ones would let anyone who knows a user name lock that user
+ * out of everything from any IMAP prompt. The source is throttled instead ({@link SourceThrottle}).
  */
 public final class AppPasswordLogin {
 
@@ -52,18 +61,27 @@ public final class AppPasswordLogin {
         public static Source forwarder(String forwarderIp, String endUserIp) {
             return endUserIp == null ? new Source(forwarderIp, true, false) : new Source(endUserIp, true, true);
         }
+
+        /**
+         * The address the rules apply to, {@code null} when there is none: a forwarder that sent no address is
+         * never throttled itself (every user behind it would be) and never inside an app password's networks.
+         */
+        public String endUserIp() {
+            return viaForwarder && !forwarded ? null : ip;
+        }
     }
 
     /**
      * One login. {@code user} is the user an earlier step found (then {@code username} is ignored), else
      * {@code null} and the check looks {@code username} up. {@code protocol} is what a trusted forwarder named,
-     * {@code null} if none.
+     * {@code null} if none. {@code onlyAppPassword}: the value can be nothing but an app password; false where
+     * a later step tries it as the main password, so a miss here is no guess and the source is not throttled.
      */
     public record Attempt(ClientModel client, UserModel user, String username, String value, Source source,
-                          AppPasswordProtocol protocol) {
+                          AppPasswordProtocol protocol, boolean onlyAppPassword) {
     }
 
-    /** How a login ended; each refusal but {@link #WRONG_VALUE} is no guess at the value. */
+    /** How a login ended; each refusal but {@link #WRONG_VALUE} and {@link #USER_REFUSED} is no guess. */
     public enum Result {
         ACCEPTED,
         /** Not one of the user's app passwords, live or recently ended. */
@@ -75,12 +93,17 @@ public final class AppPasswordLogin {
         /** The right app password through a client it is not allowed for. */
         CLIENT_NOT_ALLOWED,
         /** The right app password for a protocol it is not allowed for, or with none named. */
-        PROTOCOL_NOT_ALLOWED
+        PROTOCOL_NOT_ALLOWED,
+        /** The right app password from outside its networks, or with no source address known. */
+        NETWORK_NOT_ALLOWED,
+        /** The source sent too many wrong values lately; the value was not even looked at. */
+        SOURCE_THROTTLED
     }
 
     /**
-     * The outcome: {@code user} is whom the login named ({@code null} if nobody), {@code credential} the
-     * accepted app password, {@code error} the event error of a refusal ({@code null} when accepted).
+     * The outcome: {@code user} is whom the login named ({@code null} if nobody, or not looked up), {@code
+     * credential} the accepted app password, {@code error} the event error of a refusal ({@code null} when
+     * accepted).
      */
     public record Outcome(Result result, UserModel user, AppPasswordCredentialModel credential, String error) {
 
@@ -92,6 +115,20 @@ public final class AppPasswordLogin {
     /** Checks {@code attempt}; {@code event} gets the user and details (never the value), not its error. */
     public Outcome check(Attempt attempt, EventBuilder event) {
         event.detail(Details.CREDENTIAL_TYPE, AppPasswordCredentialModel.TYPE);
+        String ip = attempt.source().endUserIp();
+        event.detail(AppPasswordDetails.SOURCE_IP, ip == null ? "none" : ip);
+        AttackPolicy attacks = RealmPolicy.attacks(realm);
+        SourceThrottle throttle = attempt.onlyAppPassword() && ip != null ? new SourceThrottle(session, realm, attacks) : null;
+        if (throttle != null && throttle.isThrottled(ip) && !throttle.signedInFrom(ip, attempt.value())) {
+            // Refused before any lookup: a throttled source costs two store lookups, whatever it sends.
+            if (attempt.user() != null) {
+                event.user(attempt.user());
+            } else {
+                usernameDetail(attempt.username(), event);
+            }
+            event.detail(Details.REASON, "too many wrong values from " + ip);
+            return new Outcome(Result.SOURCE_THROTTLED, attempt.user(), null, AppPasswordError.SOURCE_THROTTLED.code());
+        }
         UserModel user = attempt.user() != null ? attempt.user() : lookup(attempt.username(), event);
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
@@ -101,7 +138,11 @@ public final class AppPasswordLogin {
         if (user != null) {
             event.user(user);
         }
-        String refusal = userRefusal(user);
+        boolean guess = match.live().isEmpty() && match.remembered().isEmpty();
+        if (guess && throttle != null) {
+            counted(throttle, ip, user, attempt);
+        }
+        String refusal = userRefusal(user, attacks);
         if (refusal != null) {
             return new Outcome(Result.USER_REFUSED, user, null, refusal);
         }
@@ -131,23 +172,41 @@ public final class AppPasswordLogin {
                     : "protocol not allowed for this app password");
             return new Outcome(Result.PROTOCOL_NOT_ALLOWED, user, null, Errors.NOT_ALLOWED);
         }
+        if (!credential.allowsSource(ip)) {
+            // Fail closed as well: behind a forwarder that sent no address, the source is unknown.
+            event.detail(Details.REASON, ip == null ? "trusted client sent no source address"
+                    : "source " + ip + " outside the networks of this app password");
+            return new Outcome(Result.NETWORK_NOT_ALLOWED, user, null, AppPasswordError.NETWORK_NOT_ALLOWED.code());
+        }
         LastUse.record(session, user, credential,
                 new LastUse.Caller(attempt.source().ip(), attempt.client().getClientId(), protocol),
                 Time.currentTimeMillis(), lastUseIntervalMillis);
+        if (throttle != null) {
+            throttle.accepted(ip, attempt.value());
+        }
         return new Outcome(Result.ACCEPTED, user, credential, null);
+    }
+
+    /**
+     * A wrong value from {@code ip}: counted against the source once per distinct value, and against the user;
+     * the user is told (once a day) when their name draws many.
+     */
+    private void counted(SourceThrottle throttle, String ip, UserModel user, Attempt attempt) {
+        String who = user != null ? user.getId() : String.valueOf(attempt.username());
+        if (!throttle.wrongValue(ip, who, attempt.value()) || user == null || !AppPasswordMailer.canMail(realm, user)) {
+            return;
+        }
+        List<String> ips = throttle.guessAtUser(user.getId(), ip);
+        if (ips != null) {
+            AppPasswordMailer.attacked(session, realm, user, SourceThrottle.NOTICE_THRESHOLD, ips);
+        }
     }
 
     /** The user named by {@code username}, {@code null} if none (the event records what was asked for). */
     private UserModel lookup(String username, EventBuilder event) {
-        if (username == null) {
+        if (!usernameDetail(username, event)) {
             return null;
         }
-        if (username.length() > MAX_USERNAME_LENGTH) {
-            // no account can have it; do not send it to the database or whole into an event
-            event.detail(Details.USERNAME, username.substring(0, MAX_USERNAME_LENGTH));
-            return null;
-        }
-        event.detail(Details.USERNAME, username);
         try {
             UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, username);
             return user == null || user.getServiceAccountClientLink() != null ? null : user;
@@ -156,35 +215,52 @@ public final class AppPasswordLogin {
         }
     }
 
+    /** Records what was asked for; whether {@code username} can name an account at all. */
+    private static boolean usernameDetail(String username, EventBuilder event) {
+        if (username == null) {
+            return false;
+        }
+        if (username.length() > MAX_USERNAME_LENGTH) {
+            // no account can have it; do not send it to the database or whole into an event
+            event.detail(Details.USERNAME, username.substring(0, MAX_USERNAME_LENGTH));
+            return false;
+        }
+        event.detail(Details.USERNAME, username);
+        return true;
+    }
+
     /** Why this user may not log in at all, as an event error; {@code null} if they may. */
-    private String userRefusal(UserModel user) {
+    private String userRefusal(UserModel user, AttackPolicy attacks) {
         if (user == null) {
             return Errors.USER_NOT_FOUND;
         }
         if (!user.isEnabled()) {
-            return Errors.USER_DISABLED;
+            return Errors.USER_DISABLED; // also Keycloak's permanent lockout, which disables the user
         }
-        if (isLockedOut(user)) {
-            return Errors.USER_TEMPORARILY_DISABLED;
-        }
-        return null;
+        return switch (lockout(user)) {
+            case PERMANENT -> Errors.USER_TEMPORARILY_DISABLED;
+            case TEMPORARY -> attacks.lockoutStopsAppPasswords() ? Errors.USER_TEMPORARILY_DISABLED : null;
+            case NONE -> null;
+        };
     }
+
+    private enum Lockout { NONE, TEMPORARY, PERMANENT }
 
     /**
      * The lockout state read straight from the user's login-failure record. Unlike the protector's own
      * checks this never refuses a login merely because another login of the same user is in progress.
      */
-    private boolean isLockedOut(UserModel user) {
+    private Lockout lockout(UserModel user) {
         if (!realm.isBruteForceProtected()) {
-            return false;
+            return Lockout.NONE;
         }
         UserLoginFailureModel failures = session.loginFailures().getUserLoginFailure(realm, user.getId());
         if (failures == null) {
-            return false;
+            return Lockout.NONE;
         }
-        if (Time.currentTime() < failures.getFailedLoginNotBefore()) {
-            return true;
+        if (realm.isPermanentLockout() && failures.getNumTemporaryLockouts() > realm.getMaxTemporaryLockouts()) {
+            return Lockout.PERMANENT;
         }
-        return realm.isPermanentLockout() && failures.getNumTemporaryLockouts() > realm.getMaxTemporaryLockouts();
+        return Time.currentTime() < failures.getFailedLoginNotBefore() ? Lockout.TEMPORARY : Lockout.NONE;
     }
 }

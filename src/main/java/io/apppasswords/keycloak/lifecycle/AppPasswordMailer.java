@@ -40,6 +40,8 @@ public final class AppPasswordMailer {
     static final String EXPIRING_SUBJECT = "appPasswordExpiringEmailSubject";
     static final String UNUSED_TEMPLATE = "app-password-unused.ftl";
     static final String UNUSED_SUBJECT = "appPasswordUnusedEmailSubject";
+    static final String ATTACK_TEMPLATE = "app-password-attacked.ftl";
+    static final String ATTACK_SUBJECT = "appPasswordAttackEmailSubject";
     /** The name of the pool of Keycloak's executors provider these mails are sent from. */
     private static final String MAIL_EXECUTOR = "app-password-mail";
 
@@ -87,6 +89,19 @@ public final class AppPasswordMailer {
             }
             return new Letter(ENDED_SUBJECT, String.valueOf(attributes.get("appPasswordName")), ENDED_TEMPLATE,
                     attributes);
+        });
+    }
+
+    /**
+     * "At least N mail sign-ins with your name were refused in the last day, from these IPs; your app passwords
+     * were never at risk"; sent at once (the refused logins commit nothing).
+     */
+    static void attacked(KeycloakSession session, RealmModel realm, UserModel user, int refused, List<String> ips) {
+        submit(session, realm, user, locale -> {
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("appPasswordRefused", refused);
+            attributes.put("appPasswordIps", ips);
+            return new Letter(ATTACK_SUBJECT, "", ATTACK_TEMPLATE, attributes);
         });
     }
 

@@ -52,8 +52,11 @@ public final class AppPasswords {
      * @param clients   client ids to restrict it to, {@code null} or empty for any
      * @param protocols {@link AppPasswordProtocol} ids to limit it to, {@code null} for any (see
      *                  {@link AppPasswordProtocol#limit})
+     * @param networks  CIDR networks a login must come from, {@code null} or empty for the realm's default
+     *                  networks (none: anywhere)
      */
-    public record Request(String name, Supplier<Long> expiresAt, List<String> clients, List<String> protocols) {
+    public record Request(String name, Supplier<Long> expiresAt, List<String> clients, List<String> protocols,
+                          List<String> networks) {
     }
 
     /**
@@ -98,10 +101,15 @@ public final class AppPasswords {
         Long expiry = policy.effectiveExpiry(request.expiresAt().get(), now);
         List<String> allowedClients = policy.checkClients(request.clients(), id -> realm.getClientByClientId(id) != null);
         List<String> protocols = AppPasswordProtocol.limit(request.protocols());
+        List<String> networks = RealmPolicy.attacks(realm).effectiveNetworks(request.networks());
 
         String secret = AppPasswordSecret.generate();
         AppPasswordCredentialModel model = AppPasswordCredentialModel.create(name, secret, now, expiry, allowedClients,
                 protocols);
+        if (networks != null) {
+            model.getData().setNetworks(networks);
+            model.writeData();
+        }
         String realmId = realm.getId();
         String userId = user.getId();
         CredentialModel saved;

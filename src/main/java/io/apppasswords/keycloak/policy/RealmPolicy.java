@@ -49,6 +49,11 @@ public final class RealmPolicy {
         return DoveadmSettings.of(settings(realm));
     }
 
+    /** The realm's answer to guessing over the mail server, defaults where unset. */
+    public static AttackPolicy attacks(RealmModel realm) {
+        return AttackPolicy.of(settings(realm));
+    }
+
     /**
      * Seconds since the last login within which a user may create an app password: the action's
      * {@code max_auth_age} setting, else Keycloak's default for application-initiated actions (5 minutes).

@@ -140,6 +140,32 @@ public final class Settings {
             "Dovecot doveadm API key",
             "Dovecot's doveadm_api_key, or better a vault reference such as ${vault.doveadm-api-key}."));
 
+    // Guessing over the mail server (issue 23): read through AttackPolicy.
+
+    public static final Setting<Integer> MAIL_FAILURES_PER_IP = add(Setting.integer(REALM_POLICY, "mailFailuresPerIp",
+            20, 0, 1000, "Wrong app passwords per IP",
+            "After this many distinct wrong values from one IP address within the window, that address is refused "
+                    + "at once, for every user, except app passwords that already signed in from it. Wrong app "
+                    + "passwords never lock the user. The address is the mail app's as a trusted mail server "
+                    + "forwards it, never the mail server's own. 0: off."));
+    /** How long a wrong value counts, and a throttled source stays refused: 15 minutes, shorter in tests. */
+    public static final Setting<Integer> MAIL_FAILURE_WINDOW_SECONDS = add(Setting.integer(REALM_POLICY,
+            "mailFailureWindowSeconds", 900, 1, 86400, "Wrong-app-password window (seconds)",
+            "How long a wrong value counts against its IP address, and how long a throttled address stays refused."));
+    public static final Setting<Boolean> LOCKOUT_STOPS_APP_PASSWORDS = add(Setting.bool(REALM_POLICY,
+            "lockoutStopsAppPasswords", false, "Temporary lockout stops app passwords",
+            "Off: while someone guessing the main password has the user temporarily locked out, the user's mail "
+                    + "apps keep signing in. A permanent lockout, a disabled user and a revoked app password "
+                    + "always stop it."));
+    public static final Setting<List<String>> DEFAULT_NETWORKS = add(Setting.of(REALM_POLICY, "defaultNetworks",
+            Setting.Type.LIST, List.of(), AttackPolicy::networks, "Default networks",
+            "CIDR networks (e.g. 192.0.2.0/24, 2001:db8::/32) a new app password is tied to when its creator "
+                    + "names none."));
+    public static final Setting<Boolean> REQUIRE_NETWORKS = add(Setting.bool(REALM_POLICY, "requireNetworks", false,
+            "Require networks",
+            "Refuse to create an app password usable from anywhere: it needs networks of its own or the default "
+                    + "networks."));
+
     // The direct-grant step: each execution's config.
 
     public static final Setting<Boolean> TRANSIENT_SESSION = add(Setting.bool(AUTHENTICATOR, "transientSession", true,

@@ -6,6 +6,8 @@ import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.lifecycle.AppPasswordInventory;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;
 import io.apppasswords.keycloak.lifecycle.InventoryFilter;
+import io.apppasswords.keycloak.lifecycle.SourceThrottle;
+import io.apppasswords.keycloak.policy.RealmPolicy;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.lifecycle.EndReason;
 import jakarta.ws.rs.DELETE;
@@ -35,6 +37,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +196,20 @@ public class AdminAppPasswordResource {
                 .representation(representation)
                 .success();
         return Map.of("revoked", revoked);
+    }
+
+    /**
+     * The sources refused now for sending too many wrong values (newest first), and until when: the addresses
+     * a firewall may want too. The LOGIN_ERROR events with error {@code source_throttled} tell the rest.
+     */
+    @GET
+    @Path("throttled-sources")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, String>> throttledSources() {
+        auth.users().requireView();
+        return new SourceThrottle(session, realm, RealmPolicy.attacks(realm)).throttled().stream()
+                .map(t -> Map.of("ip", t.ip(), "until", Instant.ofEpochSecond(t.until()).toString()))
+                .toList();
     }
 
     @GET

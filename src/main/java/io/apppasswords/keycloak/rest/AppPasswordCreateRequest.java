@@ -12,4 +12,6 @@ public class AppPasswordCreateRequest {
     public List<String> clients;
     /** Protocols it may sign in for (the ids of {@code AppPasswordProtocol}: imap, pop3, smtp, sieve, caldav, carddav, webdav); absent: any. */
     public List<String> protocols;
+    /** CIDR networks ({@code 192.0.2.0/24}, {@code 2001:db8::/32}) it may sign in from; absent: the realm's default. */
+    public List<String> networks;
 }

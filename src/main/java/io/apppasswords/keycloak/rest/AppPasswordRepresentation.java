@@ -29,6 +29,8 @@ public class AppPasswordRepresentation {
     public List<String> clients;
     /** The protocols it is limited to; {@code null}: not limited (any protocol, through any client). */
     public List<String> protocols;
+    /** The networks it may sign in from; {@code null}: anywhere. */
+    public List<String> networks;
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public String password;
 
@@ -50,6 +52,7 @@ public class AppPasswordRepresentation {
         rep.expired = credential.isExpired(Time.currentTimeMillis());
         rep.clients = data.getClients() == null ? List.of() : data.getClients();
         rep.protocols = data.getProtocols();
+        rep.networks = data.getNetworks();
         return rep;
     }
 

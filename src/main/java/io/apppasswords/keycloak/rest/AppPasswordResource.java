@@ -101,7 +101,8 @@ public class AppPasswordResource {
         AppPasswords.Created created;
         try {
             created = new AppPasswords(session, realm).create(caller.user(),
-                    new AppPasswords.Request(request.name, () -> expiresAt, request.clients, request.protocols),
+                    new AppPasswords.Request(request.name, () -> expiresAt, request.clients, request.protocols,
+                            request.networks),
                     event(caller), caller.token().getIssuedFor());
         } catch (AppPasswordException e) {
             throw ErrorResponses.refusal(e);

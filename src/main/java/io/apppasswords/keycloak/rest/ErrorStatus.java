@@ -15,9 +15,10 @@ final class ErrorStatus {
     static Response.Status of(AppPasswordError error) {
         return switch (error) {
             case NAME_MISSING, NAME_TOO_LONG, NAME_INVALID, EXPIRY_PAST, EXPIRY_TOO_LATE, EXPIRY_UNREADABLE,
-                 CLIENT_NOT_ALLOWED, PROTOCOL_UNKNOWN, PROTOCOLS_NONE, INVALID_REQUEST, FILTER_REQUIRED,
+                 CLIENT_NOT_ALLOWED, PROTOCOL_UNKNOWN, PROTOCOLS_NONE, NETWORK_INVALID, NETWORKS_TOO_MANY,
+                 NETWORKS_REQUIRED, INVALID_REQUEST, FILTER_REQUIRED,
                  // login refusals: the token endpoint answers them, never these APIs
-                 APP_PASSWORD_DELETED, APP_PASSWORD_EXPIRED, APP_PASSWORD_REVOKED
+                 APP_PASSWORD_DELETED, APP_PASSWORD_EXPIRED, APP_PASSWORD_REVOKED, NETWORK_NOT_ALLOWED, SOURCE_THROTTLED
                     -> Response.Status.BAD_REQUEST;
             case INVALID_TOKEN
                     -> Response.Status.UNAUTHORIZED;

@@ -184,7 +184,7 @@ public class ForwardAuthResource {
         try {
             AppPasswordLogin.Outcome outcome = new AppPasswordLogin(session, realm, settings.lastUseIntervalMillis())
                     .check(new AppPasswordLogin.Attempt(client, null, credentials.username(), credentials.password(),
-                            source, protocol), event);
+                            source, protocol, true), event);
             if (!outcome.accepted()) {
                 event.error(outcome.error());
                 return challenge();

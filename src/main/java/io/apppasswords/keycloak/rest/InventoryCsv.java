@@ -15,7 +15,7 @@ import java.util.List;
 final class InventoryCsv {
 
     static final List<String> HEADER = List.of("id", "userId", "username", "name", "createdAt", "lastUsedAt",
-            "lastUsedIp", "lastUsedClient", "expiresAt", "expired", "clients", "protocols", "lastUsedProtocol");
+            "lastUsedIp", "lastUsedClient", "expiresAt", "expired", "clients", "protocols", "lastUsedProtocol", "networks");
 
     private InventoryCsv() {
     }
@@ -27,7 +27,8 @@ final class InventoryCsv {
     static void row(Writer out, InventoryRepresentation r) throws IOException {
         line(out, Arrays.asList(r.id, r.userId, r.username, r.name, r.createdAt, r.lastUsedAt, r.lastUsedIp,
                 r.lastUsedClient, r.expiresAt, String.valueOf(r.expired), String.join(" ", r.clients),
-                r.protocols == null ? null : String.join(" ", r.protocols), r.lastUsedProtocol));
+                r.protocols == null ? null : String.join(" ", r.protocols), r.lastUsedProtocol,
+                r.networks == null ? null : String.join(" ", r.networks)));
     }
 
     private static void line(Writer out, List<String> values) throws IOException {

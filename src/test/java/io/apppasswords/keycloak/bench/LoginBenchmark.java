@@ -265,7 +265,7 @@ public final class LoginBenchmark {
         return new Seeded(passwordForms, appPasswordForms, sessionUser, sessionSecret);
     }
 
-    private static String user(RealmResource realm, String username) {
+    static String user(RealmResource realm, String username) {
         try (Response r = realm.users().create(Users.representation(username, USER_PASSWORD))) {
             expect(201, r, "create " + username);
         }
@@ -273,7 +273,7 @@ public final class LoginBenchmark {
     }
 
     /** Creates {@code count} app passwords through the self-service API, as the user would. */
-    private static List<String> appPasswords(KeycloakServer kc, String username, int count) throws IOException {
+    static List<String> appPasswords(KeycloakServer kc, String username, int count) throws IOException {
         HttpReply login = new TokenClient(kc.baseUrl(), REALM)
                 .passwordGrant(DemoRealm.CLI, null, username, USER_PASSWORD);
         if (!login.ok()) {
@@ -379,8 +379,17 @@ public final class LoginBenchmark {
     }
 
     private Wrk.Measurement wrk(String url, Path bodies, int seconds) throws IOException, InterruptedException {
-        return Wrk.run(List.of("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--timeout", "10s",
-                "-s", lua.toString(), url, "--", bodies.toAbsolutePath().toString(), String.valueOf(THREADS)), seconds);
+        return wrk(lua, url, bodies, seconds, CONNECTIONS, List.of());
+    }
+
+    /** One wrk run of token.lua over {@code bodies}, one thread per connection, with these extra headers. */
+    static Wrk.Measurement wrk(Path lua, String url, Path bodies, int seconds, int connections, List<String> headers) {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + connections, "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "10s"));
+        headers.forEach(h -> cmd.addAll(List.of("-H", h)));
+        cmd.addAll(List.of("-s", lua.toString(), url, "--", bodies.toAbsolutePath().toString(),
+                String.valueOf(connections)));
+        return Wrk.run(cmd, seconds);
     }
 
     /**
@@ -388,7 +397,7 @@ public final class LoginBenchmark {
      * the same user would then overlap with it, and Keycloak's stock username step refuses such a login
      * (user_temporarily_disabled); an Argon2 login can take a second or more on a loaded machine.
      */
-    private static void settle() throws InterruptedException {
+    static void settle() throws InterruptedException {
         Thread.sleep(3000);
     }
 
@@ -447,7 +456,7 @@ public final class LoginBenchmark {
         return realm.clients().get(id).getApplicationSessionCount().get("count");
     }
 
-    private static void mustLogIn(TokenClient tokens, String clientId, String secret, String username,
+    static void mustLogIn(TokenClient tokens, String clientId, String secret, String username,
                                   String password) {
         HttpReply r = tokens.passwordGrant(clientId, secret, username, password);
         if (!r.ok()) {
@@ -640,9 +649,14 @@ public final class LoginBenchmark {
     }
 
     /** The demo policy allows 40 app passwords per user; the 100-per-user scenario needs more. */
-    private static void allowAppPasswordsPerUser(KeycloakServer kc, int max) throws IOException {
+    private static void allowAppPasswordsPerUser(KeycloakServer kc, int max) {
+        policy(kc, Map.of("maxPerUser", String.valueOf(max)));
+    }
+
+    /** Sets the realm's app-password policy to the demo's with {@code changes}. */
+    static void policy(KeycloakServer kc, Map<String, String> changes) {
         Map<String, String> config = new LinkedHashMap<>(Policy.DEMO);
-        config.put("maxPerUser", String.valueOf(max));
+        config.putAll(changes);
         HttpReply r = AppPasswordApi.send("PUT", kc.baseUrl() + "/admin/realms/" + REALM
                         + "/authentication/required-actions/app-password/config",
                 kc.admin().tokenManager().getAccessTokenString(), "application/json", Json.write(Map.of("config", config)));

@@ -19,7 +19,7 @@ final class AppPasswordAssertions {
 
     /** The fields of an app password in the self-service and the admin API (never its secret). */
     static final Set<String> FIELDS = Set.of("id", "name", "createdAt", "lastUsedAt", "lastUsedIp", "lastUsedClient",
-            "lastUsedProtocol", "expiresAt", "expired", "clients", "protocols");
+            "lastUsedProtocol", "expiresAt", "expired", "clients", "protocols", "networks");
 
     private AppPasswordAssertions() {
     }

@@ -147,7 +147,7 @@ class InventoryIT {
         assertTrue(csv.header("Content-Type").startsWith("text/csv"), csv.header("Content-Type"));
         List<List<String>> rows = parseCsv(csv.body());
         assertEquals(List.of("id", "userId", "username", "name", "createdAt", "lastUsedAt", "lastUsedIp",
-                "lastUsedClient", "expiresAt", "expired", "clients", "protocols", "lastUsedProtocol"), rows.get(0));
+                "lastUsedClient", "expiresAt", "expired", "clients", "protocols", "lastUsedProtocol", "networks"), rows.get(0));
         List<JsonNode> json = list("search=" + p);
         assertEquals(json.size() + 1, rows.size(), csv.body());
         for (int i = 0; i < json.size(); i++) {

@@ -82,6 +82,14 @@ public final class TokenClient {
         return passwordGrant(DemoRealm.MAIL, DemoRealm.MAIL_SECRET, username, password);
     }
 
+    /**
+     * A login as the demo's mail server sends it for a mail app at {@code ip} (Dovecot's
+     * {@code X-Dovecot-Auth-Remote}, which the demo trusts from its mail server).
+     */
+    public HttpReply mailLoginFrom(String ip, String username, String password) {
+        return withHeader("X-Dovecot-Auth-Remote", ip).mailLogin(username, password);
+    }
+
     /** Authorization-code exchange (what a browser login ends with), with the PKCE verifier if given. */
     public HttpReply exchangeCode(String clientId, String clientSecret, String code, String redirectUri, String codeVerifier) {
         Map<String, String> form = new LinkedHashMap<>();

@@ -114,6 +114,18 @@ public final class Users {
         return r.accessToken();
     }
 
+    /** Failures Keycloak's brute-force detector holds for the user. */
+    public static int failures(String username) {
+        Object n = realm().attackDetection().bruteForceUserStatus(id(username)).get("numFailures");
+        return n == null ? 0 : ((Number) n).intValue();
+    }
+
+    /** Whether Keycloak's brute-force detector has the user locked (temporarily or permanently). */
+    public static boolean lockedOut(String username) {
+        return Boolean.TRUE.equals(realm().attackDetection().bruteForceUserStatus(id(username)).get("disabled"))
+                || !get(username).toRepresentation().isEnabled();
+    }
+
     /** Creates an app password through the self-service API and returns the secret. */
     public static String createAppPassword(String username, String name) {
         return createAppPassword(username, name, null);

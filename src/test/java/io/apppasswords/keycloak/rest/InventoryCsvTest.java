@@ -46,6 +46,7 @@ class InventoryCsvTest {
         r.name = "Phone, work";
         r.createdAt = "2024-01-01T00:00:00Z";
         r.clients = List.of("mail-server", "caldav");
+        r.networks = List.of("192.0.2.0/24", "2001:db8::/32");
         StringWriter out = new StringWriter();
         InventoryCsv.header(out);
         r.protocols = List.of("imap", "smtp");
@@ -53,10 +54,12 @@ class InventoryCsvTest {
         InventoryCsv.row(out, r);
         r.protocols = null;
         r.lastUsedProtocol = null;
+        r.networks = null;
         InventoryCsv.row(out, r);
         assertEquals("id,userId,username,name,createdAt,lastUsedAt,lastUsedIp,lastUsedClient,expiresAt,expired,clients,"
-                + "protocols,lastUsedProtocol\r\n"
-                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,imap smtp,imap\r\n"
-                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,,\r\n", out.toString());
+                + "protocols,lastUsedProtocol,networks\r\n"
+                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,imap smtp,imap,"
+                + "192.0.2.0/24 2001:db8::/32\r\n"
+                + "c1,u1,alice,\"Phone, work\",2024-01-01T00:00:00Z,,,,,false,mail-server caldav,,,\r\n", out.toString());
     }
 }

@@ -62,7 +62,7 @@ class ThemeMessagesTest {
     static final Set<String> NOT_MESSAGE_FORMAT = Set.of(
             "app-password-display-name", "app-password-help-text",
             "appPasswordLastUsed", "appPasswordExpires", "appPasswordClients", "appPasswordClientsAny",
-            "appPasswordProtocols", "appPasswordProtocolsAny",
+            "appPasswordProtocols", "appPasswordProtocolsAny", "appPasswordNetworksInfo", "appPasswordNetworksAny",
             "appPasswordExpiredTitle", "appPasswordExpiredDescription");
 
     /**
