@@ -114,8 +114,12 @@ final class Local {
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** Runs a short command (in {@code dir}, if given) and fails with its output unless it exits 0 within 60 s. */
-    static void run(List<String> command, Path dir) {
+    /** What a short command printed (stdout and stderr together) and its exit code. */
+    record Output(int exit, String text) {
+    }
+
+    /** Runs a short command (in {@code dir}, if given) to its end, at most 60 s; its exit code and output. */
+    static Output exec(List<String> command, Path dir) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (dir != null) {
@@ -123,15 +127,24 @@ final class Local {
             }
             Process p = builder.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+                throw new IllegalStateException(String.join(" ", command) + " did not end within 60 s: " + output);
             }
+            return new Output(p.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(String.join(" ", command), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #exec}, failing with the command's output unless it exits 0. */
+    static void run(List<String> command, Path dir) {
+        Output output = exec(command, dir);
+        if (output.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output.text());
         }
     }
 
