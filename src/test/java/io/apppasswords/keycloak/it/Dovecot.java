@@ -136,7 +136,7 @@ public final class Dovecot implements AutoCloseable {
         try {
             Files.copy(TEMPLATES.resolve(SCRIPT), dir.resolve(SCRIPT), StandardCopyOption.REPLACE_EXISTING);
             Path template = line.authTemplate();
-            // 2.4's auth part holds the secret, 2.3's settings file does: 0640 root:dovecot, as the README says
+            // 2.4's auth part holds the secret, 2.3's settings file does: 0640 root:dovecot, as docs/DOVECOT.md says
             Path secretFile = line == Line.V2_4 ? dir.resolve("auth.conf") : dir.resolve(SETTINGS_23);
             Files.writeString(dir.resolve("auth.conf"), MailServers.render(Files.readString(template), values, template));
             if (line == Line.V2_3) {
