@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.bench;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordSecret;
 import org.keycloak.credential.CredentialModel;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,6 +2,8 @@ package io.apppasswords.keycloak.authenticator;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.policy.Setting;
+import io.apppasswords.keycloak.policy.Settings;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -10,7 +12,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
 import java.util.Set;
@@ -20,58 +21,15 @@ public class AppPasswordAuthenticatorFactory implements AuthenticatorFactory {
 
     public static final String PROVIDER_ID = "direct-grant-validate-app-password";
 
-
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,
             AuthenticationExecutionModel.Requirement.ALTERNATIVE,
             AuthenticationExecutionModel.Requirement.DISABLED
     };
 
-    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
-            .property()
-            .name(AuthenticatorSettings.TRANSIENT_SESSION)
-            .label("Transient sessions")
-            .helpText("Do not store a user session for app-password logins (like Docker and SAML ECP logins). "
-                    + "Mail servers log in constantly and never need one; with it on, no refresh token is usable "
-                    + "and introspection reports the token inactive.")
-            .type(ProviderConfigProperty.BOOLEAN_TYPE)
-            .defaultValue("true")
-            .add()
-            .property()
-            .name(AuthenticatorSettings.LAST_USE_INTERVAL)
-            .label("Last-use granularity (seconds)")
-            .helpText("Record an app password's last use at most once per this many seconds. Every record "
-                    + "rewrites the credential and evicts the user from every node's cache.")
-            .type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue(String.valueOf(AuthenticatorSettings.DEFAULT_LAST_USE_INTERVAL_SECONDS))
-            .add()
-            .property()
-            .name(AuthenticatorSettings.TRUSTED_FORWARDERS)
-            .label("Clients trusted to forward the user's IP and service")
-            .helpText("Confidential clients (e.g. the mail server) whose forwarded-IP header is recorded as an app "
-                    + "password's last-use IP instead of the client's own address, and whose service header says "
-                    + "which protocol a login is for. Ignored for public clients. An app password limited to "
-                    + "protocols works only through these clients, when they name an allowed protocol.")
-            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
-            .add()
-            .property()
-            .name(AuthenticatorSettings.FORWARDED_IP_HEADER)
-            .label("Forwarded-IP header")
-            .helpText("Request header holding the end user's IP, sent by a trusted client. Dovecot sends "
-                    + AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER + " with send_auth_headers = yes.")
-            .type(ProviderConfigProperty.STRING_TYPE)
-            .defaultValue(AuthenticatorSettings.DEFAULT_FORWARDED_IP_HEADER)
-            .add()
-            .property()
-            .name(AuthenticatorSettings.SERVICE_HEADER)
-            .label("Service header")
-            .helpText("Request header naming the mail service a login is for, sent by a trusted client: imap, pop3, "
-                    + "submission or smtp, sieve or managesieve. Dovecot sends "
-                    + AuthenticatorSettings.DEFAULT_SERVICE_HEADER + " with send_auth_headers = yes.")
-            .type(ProviderConfigProperty.STRING_TYPE)
-            .defaultValue(AuthenticatorSettings.DEFAULT_SERVICE_HEADER)
-            .add()
-            .build();
+    /** The {@link Setting.Source#AUTHENTICATOR} entries of {@link Settings}. */
+    private static final List<ProviderConfigProperty> CONFIG = Settings.of(Setting.Source.AUTHENTICATOR).stream()
+            .map(Setting::property).toList();
 
     private static final Authenticator SINGLETON = new AppPasswordAuthenticator();
 

@@ -1,8 +1,11 @@
 package io.apppasswords.keycloak.events;
 
 import com.google.auto.service.AutoService;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProviderFactory;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProviderFactory;
 import io.apppasswords.keycloak.lifecycle.ExpiredAppPasswordCleanup;
+import io.apppasswords.keycloak.policy.Setting;
+import io.apppasswords.keycloak.policy.SettingValues;
+import io.apppasswords.keycloak.policy.Settings;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -21,7 +24,7 @@ public class AppPasswordEventListenerFactory implements EventListenerProviderFac
 
     public static final String PROVIDER_ID = "app-passwords";
 
-    private int cleanupIntervalSeconds = AppPasswordCredentialProviderFactory.DEFAULT_CLEANUP_INTERVAL_SECONDS;
+    private int cleanupIntervalSeconds = Settings.CLEANUP_INTERVAL_SECONDS.defaultValue();
 
     @Override
     public boolean isGlobal() {
@@ -42,8 +45,8 @@ public class AppPasswordEventListenerFactory implements EventListenerProviderFac
     public void init(Config.Scope config) {
         // the option belongs to the credential provider's scope, where the docs put it
         Config.Scope credential = Config.scope("credential", AppPasswordCredentialProviderFactory.PROVIDER_ID);
-        cleanupIntervalSeconds = Math.max(1, credential.getInt(AppPasswordCredentialProviderFactory.CLEANUP_INTERVAL,
-                AppPasswordCredentialProviderFactory.DEFAULT_CLEANUP_INTERVAL_SECONDS));
+        cleanupIntervalSeconds = SettingValues.of(Setting.Source.SERVER_OPTION, "server options", credential::get)
+                .get(Settings.CLEANUP_INTERVAL_SECONDS);
     }
 
     /** Each realm's grace period before an expired app password is deleted is in its policy. */

@@ -1,7 +1,6 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.DisplayTime;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -66,7 +65,7 @@ public final class AppPasswordMailer {
         attributes.put("appPasswordUsedAt", DisplayTime.format(usedAt, locale));
         attributes.put("appPasswordIp", ip == null ? "-" : ip);
         attributes.put("appPasswordClient", clientId == null ? "-" : clientId);
-        attributes.put("appPasswordEndedReason", "appPasswordEnded_" + ended.reason().name());
+        attributes.put("appPasswordEndedReason", ended.reason().messageKey());
         if (ended.endedAt() != null) {
             attributes.put("appPasswordEndedAt", DisplayTime.format(ended.endedAt(), locale));
         }

@@ -1,10 +1,8 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordException;
-import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.credential.AppPasswordName;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.AppPasswordSecret;
@@ -139,10 +137,7 @@ public final class AppPasswords {
             // a store that refuses equal labels across types, racing a credential added since the check above
             throw new AppPasswordException(AppPasswordError.NAME_USED_BY_OTHER_CREDENTIAL);
         }
-        if (policy.remembersEnded()) {
-            AppPasswordHistory.remember(user, saved);
-            AppPasswordHistory.keepNewestEnded(user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
-        }
+        EndedAppPasswords.remember(user, saved, policy);
         return saved;
     }
 
@@ -237,18 +232,13 @@ public final class AppPasswords {
         return true;
     }
 
-    /** Deletes the app password's row and, if the policy remembers ended ones, notes when and why it ended. */
+    /** Deletes the app password's row and has {@link EndedAppPasswords} note when and why it ended. */
     private static boolean delete(KeycloakSession session, RealmModel realm, UserModel user,
                                   AppPasswordCredentialModel credential, EndReason reason) {
         if (!AppPasswordCredentialProvider.of(session).deleteCredential(realm, user, credential.getId())) {
             return false;
         }
-        if (RealmPolicy.of(realm).remembersEnded()) {
-            Long expiresAt = credential.getData().getExpiresAt();
-            // an expired one ended when it expired, as a login that finds it before the clean-up sees it
-            long endedAt = reason == EndReason.EXPIRED && expiresAt != null ? expiresAt : Time.currentTimeMillis();
-            AppPasswordHistory.ended(user, credential, endedAt, reason.name());
-        }
+        new EndedAppPasswords(session, realm).ended(user, credential, reason);
         return true;
     }
 

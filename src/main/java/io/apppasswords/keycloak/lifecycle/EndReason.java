@@ -3,8 +3,10 @@ package io.apppasswords.keycloak.lifecycle;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 
 /**
- * Why an app password ended; its text is the {@code reason} detail of the REMOVE_CREDENTIAL event, its refusal
- * the error of a later login that still presents it.
+ * Why an app password ended: the one vocabulary for it. Its {@link #text} is the {@code reason} detail of the
+ * REMOVE_CREDENTIAL event and of the LOGIN_ERROR of a later login that still presents it, whose error is its
+ * {@link #refusal}; its {@link #name} is what the record of the ended app password keeps; its
+ * {@link #messageKey} says it in the user's notice.
  */
 public enum EndReason {
 
@@ -35,6 +37,11 @@ public enum EndReason {
     /** What a login with the ended app password is refused as. */
     public AppPasswordError refusal() {
         return refusal;
+    }
+
+    /** How the e-mail to the user says it. */
+    public String messageKey() {
+        return "appPasswordEnded_" + name();
     }
 
     /** The reason a record holds (its {@link #name()}); {@link #DELETED} if it holds none. */

@@ -1,12 +1,13 @@
 package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
@@ -16,9 +17,11 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * App passwords after their end: a device that still presents one is a stale device, not a guess. The
- * records come from {@link AppPasswords} (written at creation, marked when one ends); this class decides
- * what a presented value is and tells the user once a day.
+ * What "ended" means, in one place: a device that still presents an app password after its end is a stale
+ * device, not a guess. This class keeps the record that outlives an app password ({@link AppPasswordHistory}:
+ * written at creation, dated by every end path, forgotten after the policy's retention), classifies a
+ * presented value, writes the refusal's event, and tells the user once a day. What it does not own is the
+ * flow's answer: the login step refuses without counting.
  */
 public final class EndedAppPasswords {
 
@@ -76,12 +79,24 @@ public final class EndedAppPasswords {
     }
 
     /**
+     * A login presented {@code ended}: its LOGIN_ERROR says which app password and why it ended (the
+     * {@link EndReason} text, as its REMOVE_CREDENTIAL did; the caller sets the refusal's code as error); the
+     * user is told ({@link #used}). The caller answers as to a wrong value, without counting it.
+     */
+    public void refused(EventBuilder event, UserModel user, Ended ended, String ip, String clientId) {
+        event.detail(Details.CREDENTIAL_ID, ended.appPasswordId())
+                .detail(AppPasswordDetails.APP_PASSWORD_NAME, ended.name())
+                .detail(Details.REASON, ended.reason().text());
+        used(user, ended, ip, clientId);
+    }
+
+    /**
      * E-mails the user that a device still uses an ended app password, at most once a day per app password
      * (across the cluster, through Keycloak's single-use store), when the realm can send mail. Sent from a
      * thread of its own: the refusal a mail app gets neither waits for the mail server (up to Keycloak's SMTP
      * timeout when it hangs) nor takes longer the first time than the next.
      */
-    public void used(UserModel user, Ended ended, String ip, String clientId) {
+    void used(UserModel user, Ended ended, String ip, String clientId) {
         if (!AppPasswordMailer.canMail(realm, user)
                 || !session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
             return;
@@ -107,6 +122,47 @@ public final class EndedAppPasswords {
                 LOG.warnf("could not send the ended-app-password notice for user %s: %s", userId, e.toString());
             }
         });
+    }
+
+    /**
+     * Writes the record of a new app password, when the policy remembers ended ones, and forgets the oldest
+     * records of ended ones beyond {@link AppPasswordPolicy#MAX_REMEMBERED_PER_USER}.
+     */
+    static void remember(UserModel user, CredentialModel created, AppPasswordPolicy policy) {
+        if (policy.remembersEnded()) {
+            AppPasswordHistory.remember(user, created);
+            AppPasswordHistory.keepNewestEnded(user, AppPasswordPolicy.MAX_REMEMBERED_PER_USER);
+        }
+    }
+
+    /**
+     * Dates the record of an app password this extension just deleted, when the policy remembers ended ones:
+     * an expired one ended when it expired (as a login that finds it before the clean-up sees it).
+     */
+    void ended(UserModel user, AppPasswordCredentialModel credential, EndReason reason) {
+        if (RealmPolicy.of(realm).remembersEnded()) {
+            Long expiresAt = credential.getData().getExpiresAt();
+            long endedAt = reason == EndReason.EXPIRED && expiresAt != null ? expiresAt : Time.currentTimeMillis();
+            AppPasswordHistory.ended(user, credential, endedAt, reason.name());
+        }
+    }
+
+    /**
+     * The clean-up's look at one record whose app password is gone: forgets it past the policy's retention
+     * (at once when it is 0); dates one whose app password a way without an event removed
+     * ({@link EndReason#DELETED}), so that its retention runs too. Returns whether it forgot it.
+     */
+    boolean forgetOrDate(UserModel user, String recordId, AppPasswordHistory.Data record, AppPasswordPolicy policy,
+                         long now) {
+        if (!policy.remembers(record.endedAt, now)) {
+            user.credentialManager().removeStoredCredentialById(recordId);
+            return true;
+        }
+        if (record.endedAt == null) {
+            AppPasswordHistory.find(user, record.appPasswordId)
+                    .ifPresent(h -> h.markEnded(user, now, EndReason.DELETED.name()));
+        }
+        return false;
     }
 
     /**

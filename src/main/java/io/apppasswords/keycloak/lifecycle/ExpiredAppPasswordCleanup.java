@@ -2,7 +2,6 @@ package io.apppasswords.keycloak.lifecycle;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
@@ -120,21 +119,13 @@ public class ExpiredAppPasswordCleanup implements Runnable {
                 continue;
             }
             AppPasswordPolicy policy = policies.computeIfAbsent(realm.getId(), id -> RealmPolicy.of(realm));
-            boolean forget = !policy.remembers(data.endedAt, now);
-            if (!forget && data.endedAt != null) {
+            if (policy.remembers(data.endedAt, now) && data.endedAt != null) {
                 continue;
             }
             session.getContext().setRealm(realm);
             UserModel user = session.users().getUserById(realm, (String) row[1]);
-            if (user == null) {
-                continue;
-            }
-            if (forget) {
-                user.credentialManager().removeStoredCredentialById((String) row[0]);
+            if (user != null && new EndedAppPasswords(session, realm).forgetOrDate(user, (String) row[0], data, policy, now)) {
                 forgotten++;
-            } else {
-                AppPasswordHistory.find(user, data.appPasswordId)
-                        .ifPresent(h -> h.markEnded(user, now, EndReason.DELETED.name()));
             }
         }
         if (forgotten > 0) {

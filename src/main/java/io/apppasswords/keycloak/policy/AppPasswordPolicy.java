@@ -5,7 +5,6 @@ import io.apppasswords.keycloak.credential.AppPasswordException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +12,9 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * A realm's rules for app passwords, read from the {@code app-password} required action's config (the admin
- * console renders the form from {@link RealmPolicy#CONFIG}). Pure: parsing, defaults and decisions
- * only; looking groups, roles and credentials up is the caller's job.
+ * A realm's rules for app passwords, read from the {@code app-password} required action's config (the
+ * settings, their defaults and ranges are {@link Settings}' realm-policy entries). Pure: decisions only;
+ * looking groups, roles and credentials up is the caller's job.
  *
  * <p>A missing or unreadable value takes its default, so a realm without any config gets the safe defaults
  * (second factor required, 40 per user, no expiry, password change revokes).
@@ -27,36 +26,10 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
                                 int endedRetentionDays, String passwordChangedAttribute, int revokeUnusedDays,
                                 int warnDaysBefore) {
 
-    public static final String ALLOWED_GROUPS = "allowedGroups";
-    public static final String ALLOWED_ROLES = "allowedRoles";
-    public static final String REQUIRE_SECOND_FACTOR = "requireSecondFactor";
-    public static final String MAX_PER_USER = "maxPerUser";
-    public static final String DEFAULT_LIFETIME_DAYS = "defaultLifetimeDays";
-    public static final String MAX_LIFETIME_DAYS = "maxLifetimeDays";
-    public static final String ALLOWED_CLIENTS = "allowedClients";
-    public static final String REVOKE_ON_PASSWORD_CHANGE = "revokeOnPasswordChange";
-    public static final String REVOKE_ON_SECOND_FACTOR_REMOVAL = "revokeOnSecondFactorRemoval";
-    public static final String EXPIRED_GRACE_DAYS = "expiredGraceDays";
-    public static final String ENDED_RETENTION_DAYS = "endedRetentionDays";
-    /** The user attribute holding when a directory last changed the password; {@code null}: none. */
-    public static final String PASSWORD_CHANGED_ATTRIBUTE = "passwordChangedAttribute";
-    public static final String REVOKE_UNUSED_DAYS = "revokeUnusedDays";
-    public static final String WARN_DAYS_BEFORE = "warnDaysBefore";
-
-    /** Microsoft's limit. Also bounds the work of one login: every stored digest is compared. */
-    public static final int DEFAULT_MAX_PER_USER = 40;
-    public static final int LIMIT_MAX_PER_USER = 1000;
-    public static final int DEFAULT_EXPIRED_GRACE_DAYS = 30;
-    /** How long an ended app password is still recognised: old devices retry for weeks. */
-    public static final int DEFAULT_ENDED_RETENTION_DAYS = 90;
-    /** Ended app passwords remembered per user at most, newest first; bounds the rows every login compares. */
-    public static final int MAX_REMEMBERED_PER_USER = 100;
-    public static final int DEFAULT_WARN_DAYS_BEFORE = 14;
     /** 100 years: anything longer is a typo, and keeps epoch-millisecond arithmetic far from overflow. */
     public static final int LIMIT_DAYS = 36500;
-
-    /** The separator the admin console uses between the values of a multivalued setting. */
-    static final String DELIMITER = "##";
+    /** Ended app passwords remembered per user at most, newest first; bounds the rows every login compares. */
+    public static final int MAX_REMEMBERED_PER_USER = 100;
 
     /** Lifetimes offered on the creation page, besides the default and the maximum. */
     private static final List<Integer> LIFETIME_CHOICES = List.of(7, 30, 90, 180, 365);
@@ -70,29 +43,25 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
         allowedClients = List.copyOf(allowedClients);
     }
 
-    public static AppPasswordPolicy defaults() {
-        return parse(Map.of());
+    /** Reads a config map as a realm's policy (see {@link #of}); {@code null} is an empty one. */
+    public static AppPasswordPolicy parse(Map<String, String> config) {
+        return of(SettingValues.of(Setting.Source.REALM_POLICY, "app-password policy", config));
     }
 
-    /** Reads a config map; absent, blank or out-of-range values get their defaults. */
-    public static AppPasswordPolicy parse(Map<String, String> config) {
-        Map<String, String> c = config == null ? Map.of() : config;
-        int max = integer(c, MAX_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
-        int def = integer(c, DEFAULT_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+    /** Reads a realm's policy; unset, blank or unreadable values get their defaults ({@link Settings}). */
+    public static AppPasswordPolicy of(SettingValues c) {
+        int max = c.get(Settings.MAX_LIFETIME_DAYS);
+        int def = c.get(Settings.DEFAULT_LIFETIME_DAYS);
         if (max > 0 && (def == 0 || def > max)) {
             def = max; // a maximum means every app password expires, by the maximum at the latest
         }
-        return new AppPasswordPolicy(list(c, ALLOWED_GROUPS), list(c, ALLOWED_ROLES),
-                bool(c, REQUIRE_SECOND_FACTOR, true),
-                integer(c, MAX_PER_USER, DEFAULT_MAX_PER_USER, 1, LIMIT_MAX_PER_USER),
-                def, max, list(c, ALLOWED_CLIENTS),
-                bool(c, REVOKE_ON_PASSWORD_CHANGE, true),
-                bool(c, REVOKE_ON_SECOND_FACTOR_REMOVAL, true),
-                integer(c, EXPIRED_GRACE_DAYS, DEFAULT_EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS),
-                integer(c, ENDED_RETENTION_DAYS, DEFAULT_ENDED_RETENTION_DAYS, 0, LIMIT_DAYS),
-                value(c, PASSWORD_CHANGED_ATTRIBUTE),
-                integer(c, REVOKE_UNUSED_DAYS, 0, 0, LIMIT_DAYS),
-                integer(c, WARN_DAYS_BEFORE, DEFAULT_WARN_DAYS_BEFORE, 0, LIMIT_DAYS));
+        return new AppPasswordPolicy(c.get(Settings.ALLOWED_GROUPS), c.get(Settings.ALLOWED_ROLES),
+                c.get(Settings.REQUIRE_SECOND_FACTOR), c.get(Settings.MAX_PER_USER),
+                def, max, c.get(Settings.ALLOWED_CLIENTS),
+                c.get(Settings.REVOKE_ON_PASSWORD_CHANGE), c.get(Settings.REVOKE_ON_SECOND_FACTOR_REMOVAL),
+                c.get(Settings.EXPIRED_GRACE_DAYS), c.get(Settings.ENDED_RETENTION_DAYS),
+                c.get(Settings.PASSWORD_CHANGED_ATTRIBUTE), c.get(Settings.REVOKE_UNUSED_DAYS),
+                c.get(Settings.WARN_DAYS_BEFORE));
     }
 
     /**
@@ -100,25 +69,13 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
      * instead of silently falling back to a default.
      */
     public static List<PolicyProblem> problems(Map<String, String> config) {
-        List<PolicyProblem> problems = new ArrayList<>();
-        checkInteger(config, MAX_PER_USER, 1, LIMIT_MAX_PER_USER, problems);
-        checkInteger(config, DEFAULT_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
-        checkInteger(config, MAX_LIFETIME_DAYS, 0, LIMIT_DAYS, problems);
-        checkInteger(config, EXPIRED_GRACE_DAYS, 0, LIMIT_DAYS, problems);
-        checkInteger(config, ENDED_RETENTION_DAYS, 0, LIMIT_DAYS, problems);
-        checkInteger(config, REVOKE_UNUSED_DAYS, 0, LIMIT_DAYS, problems);
-        checkInteger(config, WARN_DAYS_BEFORE, 0, LIMIT_DAYS, problems);
-        for (String key : List.of(REQUIRE_SECOND_FACTOR, REVOKE_ON_PASSWORD_CHANGE, REVOKE_ON_SECOND_FACTOR_REMOVAL)) {
-            String v = value(config, key);
-            if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                problems.add(new PolicyProblem(key, PolicyProblem.INVALID_VALUE));
-            }
-        }
+        SettingValues values = SettingValues.of(Setting.Source.REALM_POLICY, "app-password policy", config);
+        List<PolicyProblem> problems = values.problems();
         if (problems.isEmpty()) {
-            int def = integer(config, DEFAULT_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
-            int max = integer(config, MAX_LIFETIME_DAYS, 0, 0, LIMIT_DAYS);
+            int def = values.get(Settings.DEFAULT_LIFETIME_DAYS);
+            int max = values.get(Settings.MAX_LIFETIME_DAYS);
             if (max > 0 && def > max) {
-                problems.add(new PolicyProblem(DEFAULT_LIFETIME_DAYS, PolicyProblem.OUT_OF_RANGE, 0, max));
+                problems.add(new PolicyProblem(Settings.DEFAULT_LIFETIME_DAYS.key(), PolicyProblem.OUT_OF_RANGE, 0, max));
             }
         }
         return problems;
@@ -258,55 +215,5 @@ public record AppPasswordPolicy(List<String> allowedGroups, List<String> allowed
 
     static long days(int days) {
         return Duration.ofDays(days).toMillis();
-    }
-
-    private static String value(Map<String, String> config, String key) {
-        String v = config == null ? null : config.get(key);
-        return v == null || v.isBlank() ? null : v.strip();
-    }
-
-    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
-        String v = value(config, key);
-        if (v == null) {
-            return fallback;
-        }
-        return v.equalsIgnoreCase("true") || (!v.equalsIgnoreCase("false") && fallback);
-    }
-
-    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
-        String v = value(config, key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(v);
-            return parsed < min || parsed > max ? fallback : parsed;
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    private static void checkInteger(Map<String, String> config, String key, int min, int max,
-                                     List<PolicyProblem> problems) {
-        String v = value(config, key);
-        if (v == null) {
-            return;
-        }
-        try {
-            int parsed = Integer.parseInt(v);
-            if (parsed < min || parsed > max) {
-                problems.add(new PolicyProblem(key, PolicyProblem.OUT_OF_RANGE, min, max));
-            }
-        } catch (NumberFormatException e) {
-            problems.add(new PolicyProblem(key, PolicyProblem.NOT_A_NUMBER));
-        }
-    }
-
-    private static List<String> list(Map<String, String> config, String key) {
-        String v = value(config, key);
-        if (v == null) {
-            return List.of();
-        }
-        return Arrays.stream(v.split(DELIMITER)).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
     }
 }

@@ -1,7 +1,7 @@
 package io.apppasswords.keycloak.rest;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
-import io.apppasswords.keycloak.credential.AppPasswordCredentialProvider;
+import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.lifecycle.AppPasswordInventory;
 import io.apppasswords.keycloak.lifecycle.AppPasswords;

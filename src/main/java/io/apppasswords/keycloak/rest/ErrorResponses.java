@@ -26,7 +26,7 @@ final class ErrorResponses {
     }
 
     static WebApplicationException error(AppPasswordError error, String description) {
-        return new WebApplicationException(Response.status(error.status())
+        return new WebApplicationException(Response.status(ErrorStatus.of(error))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", error.code(), "error_description", description))
                 .build());

@@ -45,7 +45,6 @@ class AppPasswordProtocolTest {
         assertEquals(AppPasswordError.PROTOCOLS_NONE,
                 assertThrows(AppPasswordException.class, () -> AppPasswordProtocol.limit(List.of())).getError());
         assertEquals("protocols", AppPasswordError.PROTOCOLS_NONE.field());
-        assertEquals(400, AppPasswordError.PROTOCOL_UNKNOWN.status());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.apppasswords.keycloak.it;
 
-import io.apppasswords.keycloak.credential.DisplayTime;
+import io.apppasswords.keycloak.lifecycle.DisplayTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.UserRepresentation;

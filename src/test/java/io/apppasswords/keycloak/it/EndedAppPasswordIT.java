@@ -82,7 +82,7 @@ class EndedAppPasswordIT {
         List<EventRepresentation> errors = loginErrors(username, "app_password_deleted");
         assertEquals(10, errors.size(), String.valueOf(errors));
         for (EventRepresentation e : errors) {
-            assertEquals("app_password_deleted", e.getDetails().get("reason"));
+            assertEquals("deleted by user", e.getDetails().get("reason"));
             assertEquals("Old phone", e.getDetails().get("app_password_name"));
             assertEquals(id, e.getDetails().get("credential_id"));
             assertNoSecret(e.toString() + e.getDetails(), secret);

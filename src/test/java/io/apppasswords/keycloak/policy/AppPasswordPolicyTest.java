@@ -24,7 +24,7 @@ class AppPasswordPolicyTest {
 
     @Test
     void defaultsAreTheSafeOnes() {
-        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of());
         assertTrue(p.allowedGroups().isEmpty());
         assertTrue(p.allowedRoles().isEmpty());
         assertTrue(p.requireSecondFactor());
@@ -93,7 +93,7 @@ class AppPasswordPolicyTest {
 
     @Test
     void withoutMaximumTheDefaultAppliesAndNeverIsAllowed() {
-        AppPasswordPolicy none = AppPasswordPolicy.defaults();
+        AppPasswordPolicy none = AppPasswordPolicy.parse(Map.of());
         assertNull(none.effectiveExpiry(null, NOW));
         assertNull(none.effectiveExpiry(AppPasswordPolicy.NEVER, NOW));
         assertEquals(List.of(7, 30, 90, 180, 365, 0), none.lifetimeChoices());
@@ -109,14 +109,14 @@ class AppPasswordPolicyTest {
     @Test
     void anExpiryInThePastIsRefused() {
         AppPasswordException e = assertThrows(AppPasswordException.class,
-                () -> AppPasswordPolicy.defaults().effectiveExpiry(NOW, NOW));
+                () -> AppPasswordPolicy.parse(Map.of()).effectiveExpiry(NOW, NOW));
         assertEquals(AppPasswordError.EXPIRY_PAST, e.getError());
         assertEquals(AppPasswordError.Field.LIFETIME, e.getError().field());
     }
 
     @Test
     void everyoneMayCreateUnlessGroupsOrRolesAreListed() {
-        assertTrue(AppPasswordPolicy.defaults().mayCreate(g -> false, r -> false));
+        assertTrue(AppPasswordPolicy.parse(Map.of()).mayCreate(g -> false, r -> false));
         AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of("allowedGroups", "/staff", "allowedRoles", "mail"));
         assertFalse(p.mayCreate(g -> false, r -> false));
         assertTrue(p.mayCreate("/staff"::equals, r -> false));
@@ -148,7 +148,7 @@ class AppPasswordPolicyTest {
     @Test
     void clientsMustExistAndBeOnTheListWhenThereIsOne() {
         Set<String> realm = Set.of("mail-server", "calendar", "account");
-        AppPasswordPolicy open = AppPasswordPolicy.defaults();
+        AppPasswordPolicy open = AppPasswordPolicy.parse(Map.of());
         assertNull(open.checkClients(null, realm::contains));
         assertNull(open.checkClients(List.of(), realm::contains));
         assertEquals(List.of("calendar", "mail-server"), open.checkClients(List.of("calendar", "mail-server", "calendar"), realm::contains));
@@ -165,13 +165,13 @@ class AppPasswordPolicyTest {
 
     @Test
     void expiredAppPasswordsAreRemovableAfterTheGracePeriod() {
-        assertEquals(NOW + 30 * DAY, AppPasswordPolicy.defaults().removableAfter(NOW));
+        assertEquals(NOW + 30 * DAY, AppPasswordPolicy.parse(Map.of()).removableAfter(NOW));
         assertEquals(NOW, AppPasswordPolicy.parse(Map.of("expiredGraceDays", "0")).removableAfter(NOW));
     }
 
     @Test
     void endedAppPasswordsAreRememberedForTheRetentionAndNotAtAllWithZero() {
-        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of());
         assertEquals(90, p.endedRetentionDays());
         assertTrue(p.remembers(NOW - 90 * DAY + 1, NOW));
         assertFalse(p.remembers(NOW - 90 * DAY, NOW));
@@ -194,8 +194,8 @@ class AppPasswordPolicyTest {
 
     @Test
     void unusedRevocationIsOffByDefaultAndCountsFromTheLastActivity() {
-        assertNull(AppPasswordPolicy.defaults().unusedRevocationAt(NOW));
-        assertEquals(0, AppPasswordPolicy.defaults().revokeUnusedDays());
+        assertNull(AppPasswordPolicy.parse(Map.of()).unusedRevocationAt(NOW));
+        assertEquals(0, AppPasswordPolicy.parse(Map.of()).revokeUnusedDays());
         assertEquals(NOW + 365 * DAY, AppPasswordPolicy.parse(Map.of("revokeUnusedDays", "365")).unusedRevocationAt(NOW));
         assertEquals(0, AppPasswordPolicy.parse(Map.of("revokeUnusedDays", "-5")).revokeUnusedDays(), "bad value: default");
         List<PolicyProblem> range = AppPasswordPolicy.problems(Map.of("revokeUnusedDays", "-5"));
@@ -209,7 +209,7 @@ class AppPasswordPolicyTest {
 
     @Test
     void warningsFallInTheDaysBeforeTheDueTimeOnly() {
-        AppPasswordPolicy p = AppPasswordPolicy.defaults();
+        AppPasswordPolicy p = AppPasswordPolicy.parse(Map.of());
         assertEquals(14, p.warnDaysBefore());
         long due = NOW + 10 * DAY;
         assertTrue(p.inWarningPeriod(due, NOW));

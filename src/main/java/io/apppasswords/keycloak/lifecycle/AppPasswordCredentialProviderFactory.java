@@ -1,11 +1,13 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import com.google.auto.service.AutoService;
+import io.apppasswords.keycloak.policy.Setting;
+import io.apppasswords.keycloak.policy.Settings;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
 
@@ -14,12 +16,6 @@ public class AppPasswordCredentialProviderFactory implements CredentialProviderF
 
     public static final String PROVIDER_ID = AppPasswordCredentialModel.TYPE;
 
-    /**
-     * Server option {@code --spi-credential--app-password--cleanup-interval-seconds}, declared here where
-     * admins look for it; the event listener factory, which schedules the clean-up, reads it.
-     */
-    public static final String CLEANUP_INTERVAL = "cleanupIntervalSeconds";
-    public static final int DEFAULT_CLEANUP_INTERVAL_SECONDS = 900;
 
     @Override
     public String getId() {
@@ -31,12 +27,12 @@ public class AppPasswordCredentialProviderFactory implements CredentialProviderF
         return new AppPasswordCredentialProvider(session);
     }
 
+    /**
+     * The server options ({@code --spi-credential--app-password--…}), declared here where admins look for them;
+     * the event listener factory, which schedules the clean-up, reads them.
+     */
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(CLEANUP_INTERVAL).type(ProviderConfigProperty.INTEGER_TYPE)
-                .helpText("Seconds between two runs of the clean-up of expired app passwords.")
-                .defaultValue(String.valueOf(DEFAULT_CLEANUP_INTERVAL_SECONDS)).add()
-                .build();
+        return Settings.of(Setting.Source.SERVER_OPTION).stream().map(Setting::property).toList();
     }
 }

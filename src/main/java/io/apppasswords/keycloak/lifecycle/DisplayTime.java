@@ -1,4 +1,4 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

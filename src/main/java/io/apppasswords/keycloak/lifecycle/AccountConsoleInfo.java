@@ -1,5 +1,8 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialMetadata;
 import org.keycloak.models.KeycloakSession;

@@ -1,5 +1,8 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
+import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordCredentialData;
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;

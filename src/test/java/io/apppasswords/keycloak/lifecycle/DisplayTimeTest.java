@@ -1,4 +1,4 @@
-package io.apppasswords.keycloak.credential;
+package io.apppasswords.keycloak.lifecycle;
 
 import org.junit.jupiter.api.Test;
 
