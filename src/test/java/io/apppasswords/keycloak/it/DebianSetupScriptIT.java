@@ -27,7 +27,6 @@ import io.apppasswords.keycloak.it.Dovecot.Line;
  */
 class DebianSetupScriptIT {
 
-    private static final Path SCRIPT_DIR = Path.of("docker/mail/dovecot");
     private static final String SCRIPT = "setup-debian.sh";
 
     @ParameterizedTest
@@ -39,8 +38,12 @@ class DebianSetupScriptIT {
         try (Dovecot dovecot = Dovecot.create(line, "stock-setup").withoutFailureDelays();
              SystemAccount ignored = SystemAccount.create(dovecot, user, Users.PASSWORD)) {
             Path etc = dovecot.copyStockConfig();
-            Files.copy(SCRIPT_DIR.resolve(SCRIPT), dovecot.dir().resolve(SCRIPT));
-            Files.copy(SCRIPT_DIR.resolve(Dovecot.SCRIPT), dovecot.dir().resolve(Dovecot.SCRIPT));
+            // the project's docker/mail/ as an admin has it: the script beside the Lua passdb and the templates
+            Files.createDirectories(dovecot.dir().resolve("project"));
+            for (String dir : List.of("dovecot", "dovecot-2.4")) {
+                Local.run(List.of("cp", "-r", MailServers.TEMPLATES.resolve(dir).toString(),
+                        dovecot.dir().resolve("project").resolve(dir).toString()), null);
+            }
             Files.writeString(dovecot.dir().resolve("client-secret"), DemoRealm.MAIL_SECRET + "\n");
 
             // the trap: Debian's PAM passdb takes the system user's main password, no 2FA asked
@@ -98,7 +101,7 @@ class DebianSetupScriptIT {
     /** The script as an admin runs it on that system, with the demo realm's mail client. */
     private static Local.Output setup(Dovecot dovecot, String... more) {
         String dir = dovecot.insidePath(dovecot.dir());
-        List<String> command = new ArrayList<>(List.of("sh", dir + "/" + SCRIPT,
+        List<String> command = new ArrayList<>(List.of("sh", dir + "/project/dovecot/" + SCRIPT,
                 "--token-url", KeycloakServer.get().tokenEndpoint(), "--client-id", DemoRealm.MAIL,
                 "--client-secret-file", dir + "/client-secret", "--etc", dovecot.stockConfigInside()));
         command.addAll(List.of(more));
