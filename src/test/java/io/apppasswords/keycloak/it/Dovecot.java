@@ -357,13 +357,12 @@ public final class Dovecot implements AutoCloseable {
 
     /** The messages in {@code user}'s Maildir under {@code home/} of the instance (a {@link SystemAccount}'s). */
     public List<String> maildir(String user) throws IOException {
-        Path maildir = dir.resolve("home").resolve(user).resolve("Maildir");
         List<String> mails = new ArrayList<>();
-        for (String folder : List.of("new", "cur")) {
-            try (var files = Files.list(maildir.resolve(folder))) {
-                for (Path mail : (Iterable<Path>) files::iterator) {
-                    mails.add(Files.readString(mail, StandardCharsets.ISO_8859_1));
-                }
+        // every folder's new/ and cur/: where INBOX lies differs between the lines' Maildir layouts
+        try (var files = Files.walk(dir.resolve("home").resolve(user))) {
+            for (Path mail : (Iterable<Path>) files.filter(Files::isRegularFile)
+                    .filter(f -> List.of("new", "cur").contains(f.getParent().getFileName().toString()))::iterator) {
+                mails.add(Files.readString(mail, StandardCharsets.ISO_8859_1));
             }
         }
         return mails;
