@@ -14,15 +14,16 @@ import java.util.List;
  * by both consoles. Times are epoch milliseconds, {@code null} where unknown or unset; every stored time is
  * written a second time as ISO-8601 UTC text ({@code expiresAtUtc}, {@code lastUsedAtUtc}) for people reading
  * the JSON in the admin console. The text is derived on every write and never read back: the milliseconds
- * stay the truth, and rows written before it existed read as before.
+ * stay the truth, and rows written before it existed read as before. Rows from earlier releases also hold an
+ * {@code algorithm} (always SHA-256, see {@link AppPasswordSecret}) that nothing reads: it is ignored, and
+ * dropped when the row is next written.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"algorithm", "expiresAt", "expiresAtUtc", "clients", "protocols", "lastUsedAt", "lastUsedAtUtc",
+@JsonPropertyOrder({"expiresAt", "expiresAtUtc", "clients", "protocols", "lastUsedAt", "lastUsedAtUtc",
         "lastUsedIp", "lastUsedClient", "lastUsedProtocol"})
 public class AppPasswordCredentialData {
 
-    private String algorithm;
     private Long expiresAt;
     private List<String> clients;
     private List<String> protocols;
@@ -36,19 +37,10 @@ public class AppPasswordCredentialData {
     public AppPasswordCredentialData() {
     }
 
-    public AppPasswordCredentialData(String algorithm, Long expiresAt, List<String> clients, List<String> protocols) {
-        this.algorithm = algorithm;
+    public AppPasswordCredentialData(Long expiresAt, List<String> clients, List<String> protocols) {
         this.expiresAt = expiresAt;
         this.clients = clients == null || clients.isEmpty() ? null : List.copyOf(clients);
         this.protocols = protocols == null ? null : List.copyOf(protocols);
-    }
-
-    public String getAlgorithm() {
-        return algorithm;
-    }
-
-    public void setAlgorithm(String algorithm) {
-        this.algorithm = algorithm;
     }
 
     public Long getExpiresAt() {

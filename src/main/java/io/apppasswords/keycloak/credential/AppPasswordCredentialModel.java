@@ -32,7 +32,7 @@ public class AppPasswordCredentialModel extends CredentialModel {
             throw new IllegalArgumentException("not an app password");
         }
         AppPasswordCredentialModel model = new AppPasswordCredentialModel(
-                new AppPasswordCredentialData(AppPasswordSecret.DIGEST_ALGORITHM, expiresAt, clients, protocols),
+                new AppPasswordCredentialData(expiresAt, clients, protocols),
                 new AppPasswordSecretData(AppPasswordSecret.encode(AppPasswordSecret.digest(normalised))));
         model.setType(TYPE);
         model.setUserLabel(name);

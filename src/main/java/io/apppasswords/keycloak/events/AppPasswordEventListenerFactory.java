@@ -2,7 +2,7 @@ package io.apppasswords.keycloak.events;
 
 import com.google.auto.service.AutoService;
 import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProviderFactory;
-import io.apppasswords.keycloak.lifecycle.ExpiredAppPasswordCleanup;
+import io.apppasswords.keycloak.lifecycle.AppPasswordHousekeeping;
 import io.apppasswords.keycloak.policy.Setting;
 import io.apppasswords.keycloak.policy.SettingValues;
 import io.apppasswords.keycloak.policy.Settings;
@@ -17,7 +17,8 @@ import org.keycloak.timer.TimerProvider;
  * Registers {@link AppPasswordEventListener} as a global listener: Keycloak hands it every realm's user and
  * admin events whether or not the realm lists it under "Event listeners" or stores events, so revocation
  * cannot be switched off by accident (the realm's policy says whether it revokes). It also starts the other
- * thing that happens without a request: the periodic clean-up of expired app passwords.
+ * thing that happens without a request: the periodic housekeeping of app passwords (expiry, unused ones,
+ * warnings, records of ended ones).
  */
 @AutoService(EventListenerProviderFactory.class)
 public class AppPasswordEventListenerFactory implements EventListenerProviderFactory {
@@ -54,8 +55,8 @@ public class AppPasswordEventListenerFactory implements EventListenerProviderFac
     public void postInit(KeycloakSessionFactory factory) {
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(
-                    new ExpiredAppPasswordCleanup(factory, cleanupIntervalSeconds),
-                    cleanupIntervalSeconds * 1000L, ExpiredAppPasswordCleanup.TASK_NAME);
+                    new AppPasswordHousekeeping(factory, cleanupIntervalSeconds),
+                    cleanupIntervalSeconds * 1000L, AppPasswordHousekeeping.TASK_NAME);
         }
     }
 

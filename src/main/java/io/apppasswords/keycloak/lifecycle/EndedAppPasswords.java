@@ -4,17 +4,13 @@ import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
 import io.apppasswords.keycloak.credential.AppPasswordHistory;
 import io.apppasswords.keycloak.policy.AppPasswordPolicy;
 import io.apppasswords.keycloak.policy.RealmPolicy;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * What "ended" means, in one place: a device that still presents an app password after its end is a stale
@@ -27,9 +23,6 @@ public final class EndedAppPasswords {
 
     private static final String MAIL_KEY = "app-password-ended-mail:";
     private static final long MAIL_SECONDS = 24 * 60 * 60;
-    /** The name of the pool of Keycloak's executors provider these notices are sent from. */
-    private static final String MAIL_EXECUTOR = "app-password-mail";
-    private static final Logger LOG = Logger.getLogger(EndedAppPasswords.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -97,31 +90,10 @@ public final class EndedAppPasswords {
      * timeout when it hangs) nor takes longer the first time than the next.
      */
     void used(UserModel user, Ended ended, String ip, String clientId) {
-        if (!AppPasswordMailer.canMail(realm, user)
-                || !session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
-            return;
+        if (AppPasswordMailer.canMail(realm, user)
+                && session.singleUseObjects().putIfAbsent(MAIL_KEY + ended.appPasswordId(), MAIL_SECONDS)) {
+            AppPasswordMailer.endedUsed(session, realm, user, ended, Time.currentTimeMillis(), ip, clientId);
         }
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        String userId = user.getId();
-        long usedAt = Time.currentTimeMillis();
-        session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR).execute(() -> {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, background -> {
-                    RealmModel realmNow = background.realms().getRealm(realmId);
-                    if (realmNow == null) {
-                        return;
-                    }
-                    background.getContext().setRealm(realmNow);
-                    UserModel userNow = background.users().getUserById(realmNow, userId);
-                    if (userNow != null) {
-                        AppPasswordMailer.endedUsed(background, realmNow, userNow, ended, usedAt, ip, clientId);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("could not send the ended-app-password notice for user %s: %s", userId, e.toString());
-            }
-        });
     }
 
     /**

@@ -12,8 +12,6 @@ package io.apppasswords.keycloak.lifecycle;
 public record InventoryFilter(String search, boolean neverUsed, Integer unusedDays, Integer expiringDays,
                               boolean expired) {
 
-    public static final InventoryFilter NONE = new InventoryFilter(null, false, null, null, false);
-
     public InventoryFilter {
         search = search == null || search.isBlank() ? null : search.strip();
     }

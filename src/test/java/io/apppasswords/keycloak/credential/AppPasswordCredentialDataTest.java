@@ -19,7 +19,7 @@ class AppPasswordCredentialDataTest {
 
     @Test
     void everyTimeIsWrittenAsMillisAndAsReadableUtcText() throws Exception {
-        AppPasswordCredentialData data = new AppPasswordCredentialData("SHA-256", EXPIRES, List.of("mail-server"), null);
+        AppPasswordCredentialData data = new AppPasswordCredentialData(EXPIRES, List.of("mail-server"), null);
         data.setLastUsedAt(USED);
         String json = JsonSerialization.writeValueAsString(data);
         JsonNode node = JsonSerialization.readValue(json, JsonNode.class);
@@ -27,14 +27,14 @@ class AppPasswordCredentialDataTest {
         assertEquals("2026-11-25T15:05:42Z", node.path("expiresAtUtc").asText());
         assertEquals(USED, node.path("lastUsedAt").asLong());
         assertEquals("2026-05-01T08:00:00Z", node.path("lastUsedAtUtc").asText());
-        assertEquals(List.of("algorithm", "expiresAt", "expiresAtUtc", "clients", "lastUsedAt", "lastUsedAtUtc"),
+        assertEquals(List.of("expiresAt", "expiresAtUtc", "clients", "lastUsedAt", "lastUsedAtUtc"),
                 iterate(node), "the text right after the number it spells out");
     }
 
     @Test
     void unsetTimesHaveNoTextEither() throws Exception {
-        String json = JsonSerialization.writeValueAsString(new AppPasswordCredentialData("SHA-256", null, null, null));
-        assertEquals("{\"algorithm\":\"SHA-256\"}", json);
+        String json = JsonSerialization.writeValueAsString(new AppPasswordCredentialData(null, null, null));
+        assertEquals("{}", json);
     }
 
     @Test
@@ -55,6 +55,7 @@ class AppPasswordCredentialDataTest {
         assertEquals("192.0.2.1", data.getLastUsedIp());
         assertNull(data.getClients());
         assertFalse(JsonSerialization.writeValueAsString(data).contains("\"expiresAtUtc\":null"));
+        assertFalse(JsonSerialization.writeValueAsString(data).contains("algorithm"), "read, never written back");
     }
 
     private static List<String> iterate(JsonNode node) {

@@ -8,9 +8,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +199,78 @@ class NotificationIT {
             mailbox.pointRealmHere();
         }
         assertEquals(0, mailbox.to(username + "@example.com", 1, 0).size());
+    }
+
+    /**
+     * A mail server that accepts the connection and never answers holds up neither the API's answer nor the
+     * page that shows the new app password: the mail goes out after commit from a pool thread, which meets
+     * the silent server (Keycloak's SMTP timeout is 10 s).
+     */
+    @Test
+    void aHangingMailServerDelaysNeitherTheApiNorThePage() throws Exception {
+        String api = Users.create("mail-hanging-api");
+        String page = Users.create("mail-hanging-page");
+        String apiToken = Users.accountToken(api, Users.PASSWORD);
+        Browser browser = Browser.demo();
+        Browser.Page form = browser.login(browser.authorize("account-console",
+                KeycloakServer.get().realmUrl() + "/account/", "app-password"), page, Users.PASSWORD, null);
+        try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            mailbox.pointRealmAt(hanging.getLocalPort());
+            hanging.setSoTimeout(15_000);
+
+            long start = System.nanoTime();
+            HttpReply created = AppPasswordApi.create(apiToken, "Phone");
+            long apiMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(201, created.status(), created.toString());
+            try (Socket mail = hanging.accept()) {
+                assertTrue(mail.isConnected(), "Keycloak set out to send the creation mail");
+            }
+
+            start = System.nanoTime();
+            Browser.Page shown = form.form("kc-app-password-form").set("name", "Calendar").submit();
+            long pageMillis = (System.nanoTime() - start) / 1_000_000;
+            String secret = shown.doc().getElementById("app-password-value").text();
+            AppPasswordApi.ISSUED.add(secret);
+            try (Socket mail = hanging.accept()) {
+                assertTrue(mail.isConnected(), "Keycloak set out to send the creation mail");
+            }
+
+            assertTrue(apiMillis < 5_000, "API answered after " + apiMillis + " ms, not after the mail server's timeout");
+            assertTrue(pageMillis < 5_000, "page shown after " + pageMillis + " ms, not after the mail server's timeout");
+        } finally {
+            mailbox.pointRealmHere();
+        }
+    }
+
+    /**
+     * The clean-up's warnings are sent after its run commits: with a mail server that never answers, a run
+     * still notes the warning and ends what is due at once, instead of waiting out the SMTP timeout per mail
+     * (and, the mail failing, warning again on every run).
+     */
+    @Test
+    void aHangingMailServerDoesNotHoldUpTheCleanUp() throws Exception {
+        try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            mailbox.pointRealmAt(hanging.getLocalPort());
+            hanging.setSoTimeout(15_000);
+            String username = Users.createWithAppPasswords("warn-hanging", List.of(
+                    Users.imported("Soon", 100, 1.0, 5.0), Users.imported("Long expired", 100, 60.0, -40.0)));
+
+            long end = System.currentTimeMillis() + 10_000;
+            List<CredentialRepresentation> left = Users.appPasswords(username);
+            while (!(left.size() == 1 && left.get(0).getCredentialData().contains("warnedExpiry"))
+                    && System.currentTimeMillis() < end) {
+                Thread.sleep(200);
+                left = Users.appPasswords(username);
+            }
+            assertEquals(List.of("Soon"), left.stream().map(CredentialRepresentation::getUserLabel).toList(),
+                    "the expired one ended");
+            assertTrue(left.get(0).getCredentialData().contains("warnedExpiry"), left.get(0).getCredentialData());
+            try (Socket mail = hanging.accept()) {
+                assertTrue(mail.isConnected(), "Keycloak set out to send the warning");
+            }
+        } finally {
+            mailbox.pointRealmHere();
+        }
     }
 
     /** Issue 14: the clean-up job warns before an app password expires, once, in the user's language. */
