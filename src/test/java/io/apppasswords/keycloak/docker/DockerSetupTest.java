@@ -64,7 +64,8 @@ class DockerSetupTest {
 
     private static List<Path> templates(String dir) throws IOException {
         try (var files = Files.list(DOCKER.resolve("mail").resolve(dir))) {
-            return files.sorted().toList();
+            // setup-debian.sh sits beside the templates it fills in on a Debian host; the image has no use for it
+            return files.filter(f -> !f.getFileName().toString().endsWith(".sh")).sorted().toList();
         }
     }
 

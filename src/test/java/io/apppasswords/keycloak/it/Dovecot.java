@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class Dovecot implements AutoCloseable {
     public static final String SCRIPT = "keycloak-app-passwords.lua";
     /** Dovecot 2.3's settings file for the script (2.4 takes lua_settings). */
     public static final String SETTINGS_23 = "keycloak-app-passwords.conf.ext";
-    /** What .ci/dovecot24-root.sh writes last (its name changes when the root's package list does). */
+    /** Written last by .ci/dovecot24-root.sh; the suffix names the package list the tests need (LMTP, Postfix). */
     private static final String ROOT_COMPLETE = ".app-passwords-root-complete-v2";
     private static final String LUA_MODULE = "usr/lib/dovecot/modules/auth/libauthdb_lua.so";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -65,6 +66,9 @@ public final class Dovecot implements AutoCloseable {
     private final int submissionPort = Local.freePort();
     private final int authPort = Local.freePort();
     private final int doveadmPort = Local.freePort();
+    private final int lmtpPort = Local.freePort();
+    /** The copy of the packaged configuration this instance runs, if any (else the harness's own config). */
+    private Path stockEtc;
     private Process process;
 
     /** The Debian 13 root: {@code -Ddovecot24.root}, {@code $DOVECOT24_ROOT}, or the script's default. */
@@ -138,7 +142,7 @@ public final class Dovecot implements AutoCloseable {
         try {
             Files.copy(TEMPLATES.resolve(SCRIPT), dir.resolve(SCRIPT), StandardCopyOption.REPLACE_EXISTING);
             Path template = line.authTemplate();
-            // 2.4's auth part holds the secret, 2.3's settings file does: 0640 root:dovecot, as the README says
+            // 2.4's auth part holds the secret, 2.3's settings file does: 0640 root:dovecot, as docs/DOVECOT.md says
             Path secretFile = line == Line.V2_4 ? dir.resolve("auth.conf") : dir.resolve(SETTINGS_23);
             Files.writeString(dir.resolve("auth.conf"), MailServers.render(Files.readString(template), values, template));
             if (line == Line.V2_3) {
@@ -238,13 +242,65 @@ public final class Dovecot implements AutoCloseable {
         return line == Line.V2_4 ? setting("auth_internal_failure_delay = 0") : this;
     }
 
+    /**
+     * Copies the packaged configuration of this line's machine ({@code /etc/dovecot} of Debian 12 here, of the
+     * Debian 13 root for 2.4) as it is into {@code etc/} of the instance, for tests of what admins do to a stock
+     * Dovecot; {@link #start()} then runs it. What changes: a last {@code !include} of the harness's loopback
+     * settings (ports, run and log directories, Maildir in the users' homes, an LMTP port), which a packaged
+     * config sets for a real machine, and the test certificate in place of the package's snake-oil one.
+     * Returns the copy on the host.
+     */
+    public Path copyStockConfig() {
+        stockEtc = dir.resolve("etc");
+        Commands.check(List.of("cp", "-a", root.resolve("etc/dovecot").toString(), stockEtc.toString()));
+        // Debian 13 keeps INBOX in /var/mail (mbox); Maildir has it in the home
+        String storage = storage() + (line == Line.V2_4 ? "mail_inbox_path =\n" : "");
+        String lmtp = """
+                service lmtp {
+                  inet_listener lmtp {
+                    port = %d
+                  }
+                }
+                """.formatted(lmtpPort);
+        write("harness.conf", storage + loopback() + lmtp + String.join("\n", settings) + "\n");
+        try {
+            Files.writeString(stockEtc.resolve("dovecot.conf"), "\n!include " + inside + "/harness.conf\n",
+                    StandardOpenOption.APPEND);
+            // the packages point at a snake-oil certificate that this machine's package install did not make;
+            // 2.3 reads the file where the setting stands, so a later override comes too late
+            Path ssl = stockEtc.resolve("conf.d/10-ssl.conf");
+            Files.writeString(ssl, Files.readString(ssl).replace("/etc/dovecot/private/dovecot.pem", inside + "/cert.pem")
+                    .replace("/etc/dovecot/private/dovecot.key", inside + "/key.pem"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return stockEtc;
+    }
+
+    /** The copied configuration directory as Dovecot (and a command run by {@link #exec}) sees it. */
+    public String stockConfigInside() {
+        return insidePath(stockEtc);
+    }
+
+    /** Runs a short command on this line's system: in the Debian 13 root for 2.4 (chroot), else here. */
+    Commands.Result exec(String... command) {
+        List<String> full = new ArrayList<>();
+        if (line == Line.V2_4) {
+            full.addAll(List.of("chroot", root.toString()));
+        }
+        full.addAll(List.of(command));
+        return Commands.run(full);
+    }
+
     public Dovecot start() {
-        write("dovecot.conf", baseConfig() + String.join("\n", settings) + "\n!include " + inside + "/auth.conf\n");
+        String conf = stockEtc != null ? insidePath(stockEtc.resolve("dovecot.conf")) : write("dovecot.conf",
+                versions() + "protocols = imap submission\n" + tls() + storage() + loopback() + String.join("\n", settings)
+                        + "\n!include " + inside + "/auth.conf\n");
         List<String> command = new ArrayList<>();
         if (line == Line.V2_4) {
             command.addAll(List.of("chroot", root.toString()));
         }
-        command.addAll(List.of("dovecot", "-F", "-c", inside + "/dovecot.conf"));
+        command.addAll(List.of("dovecot", "-F", "-c", conf));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("dovecot.out").toFile()).start();
@@ -255,9 +311,9 @@ public final class Dovecot implements AutoCloseable {
         return this;
     }
 
-    private String baseConfig() {
-        String common = """
-                protocols = imap submission
+    /** Where the harness puts everything on loopback: listeners on free ports, run, state and log directories. */
+    private String loopback() {
+        return """
                 listen = 127.0.0.1
                 # MailWire logs in without TLS from any loopback address (one per login, against the per-IP
                 # failure penalty); Dovecot secures only 127.0.0.1 itself otherwise
@@ -294,21 +350,33 @@ public final class Dovecot implements AutoCloseable {
                   }
                 }
                 """.formatted(inside, dir.getFileName(), Local.freePort(), imapPort, submissionPort, authPort);
+    }
+
+    private String tls() {
         return line == Line.V2_4 ? """
-                dovecot_config_version = 2.4.1
-                dovecot_storage_version = 2.4.1
                 ssl = yes
                 ssl_server_cert_file = %1$s/cert.pem
                 ssl_server_key_file = %1$s/key.pem
-                mail_driver = maildir
-                mail_path = ~/Maildir
-                """.formatted(inside) + common
-                : """
+                """.formatted(inside) : """
                 ssl = yes
                 ssl_cert = <%1$s/cert.pem
                 ssl_key = <%1$s/key.pem
-                mail_location = maildir:~/Maildir
-                """.formatted(inside) + common;
+                """.formatted(inside);
+    }
+
+    /** 2.4 wants these first in dovecot.conf. */
+    private String versions() {
+        return line == Line.V2_4 ? """
+                dovecot_config_version = 2.4.1
+                dovecot_storage_version = 2.4.1
+                """ : "";
+    }
+
+    private String storage() {
+        return line == Line.V2_4 ? """
+                mail_driver = maildir
+                mail_path = ~/Maildir
+                """ : "mail_location = maildir:~/Maildir\n";
     }
 
     public Line line() {
@@ -321,6 +389,11 @@ public final class Dovecot implements AutoCloseable {
 
     public int submissionPort() {
         return submissionPort;
+    }
+
+    /** LMTP on TCP (a copied stock configuration only), as Postfix delivers. */
+    public int lmtpPort() {
+        return lmtpPort;
     }
 
     /** Dovecot's auth protocol on TCP, as Postfix uses it for SMTP AUTH. */
@@ -341,6 +414,19 @@ public final class Dovecot implements AutoCloseable {
     /** A directory on the host whose files this Dovecot can read. */
     public Path dir() {
         return dir;
+    }
+
+    /** The messages in {@code user}'s Maildir under {@code home/} of the instance (a {@link SystemAccount}'s). */
+    public List<String> maildir(String user) throws IOException {
+        List<String> mails = new ArrayList<>();
+        // every folder's new/ and cur/: where INBOX lies differs between the lines' Maildir layouts
+        try (var files = Files.walk(dir.resolve("home").resolve(user))) {
+            for (Path mail : (Iterable<Path>) files.filter(Files::isRegularFile)
+                    .filter(f -> List.of("new", "cur").contains(f.getParent().getFileName().toString()))::iterator) {
+                mails.add(Files.readString(mail, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return mails;
     }
 
     public String log() {
@@ -368,6 +454,12 @@ public final class Dovecot implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("cleaning up " + dir + ": " + e);
         }
+    }
+
+    /** Stops and starts again, as an admin applies a changed configuration. */
+    public Dovecot restart() {
+        stop();
+        return start();
     }
 
     /** SIGTERM to the master (it stops its children), SIGKILL to whatever is left after 15 s. */

@@ -28,7 +28,7 @@ import io.apppasswords.keycloak.it.TokenEndpointStub.Answer;
 
 /**
  * The shipped Lua passdb ({@code docker/mail/dovecot/keycloak-app-passwords.lua}) in Debian 12's Dovecot 2.3
- * and Debian 13's Dovecot 2.4, each configured from the auth part the README tells admins to copy. Per line:
+ * and Debian 13's Dovecot 2.4, each configured from the auth part docs/DOVECOT.md tells admins to copy. Per line:
  * one Dovecot against the shared Keycloak, one against a {@link TokenEndpointStub} over HTTPS whose
  * certificate it trusts, one against the same stub without trusting it, one against a closed port.
  * The mail clients are {@link MailWire} (IMAP LOGIN, SMTP AUTH on Dovecot's submission service, and the auth

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Mail protocols on the wire, for inputs no mail library sends (CR/LF, NUL, 10 kB literals) and for the
@@ -59,12 +60,7 @@ public final class MailWire {
     /** SMTP submission: EHLO, AUTH PLAIN (initial response), QUIT; returns the AUTH reply. */
     public static String smtpAuthPlain(int port, String localAddress, byte[] user, byte[] password) {
         try (Connection c = new Connection(port, localAddress)) {
-            c.line(); // 220
-            c.send(bytes("EHLO client.example.com\r\n"));
-            String line;
-            do {
-                line = c.line();
-            } while (line.startsWith("250-"));
+            hello(c, "EHLO");
             c.send(bytes("AUTH PLAIN " + plain(user, password) + "\r\n"));
             String reply = c.line();
             c.send(bytes("QUIT\r\n"));
@@ -95,6 +91,40 @@ public final class MailWire {
             return c.line().replace('\t', ' ');
         } catch (IOException e) {
             return "closed: " + e;
+        }
+    }
+
+    /**
+     * LMTP, as Postfix delivers to Dovecot: LHLO, one recipient, a short message with {@code subject}; returns
+     * the first reply that is not 250 (the refusal) or the final one after the data.
+     */
+    public static String lmtpDeliver(int port, String recipient, String subject) {
+        try (Connection c = new Connection(port, null)) {
+            hello(c, "LHLO");
+            String line;
+            for (String command : List.of("MAIL FROM:<sender@example.com>", "RCPT TO:<" + recipient + ">", "DATA")) {
+                c.send(bytes(command + "\r\n"));
+                line = c.line();
+                if (!line.startsWith("250") && !line.startsWith("354")) {
+                    return line;
+                }
+            }
+            c.send(bytes("From: sender@example.com\r\nTo: " + recipient + "\r\nSubject: " + subject
+                    + "\r\n\r\nDelivered over LMTP.\r\n.\r\n"));
+            String reply = c.line();
+            c.send(bytes("QUIT\r\n"));
+            return reply;
+        } catch (IOException e) {
+            return "closed: " + e;
+        }
+    }
+
+    /** Reads the 220 greeting, says EHLO or LHLO and reads the server's capabilities. */
+    private static void hello(Connection c, String verb) throws IOException {
+        c.line();
+        c.send(bytes(verb + " client.example.com\r\n"));
+        while (c.line().startsWith("250-")) {
+            // the capabilities are not needed
         }
     }
 
