@@ -21,7 +21,7 @@ import io.apppasswords.keycloak.it.MailServers;
  * The docs' mail-server blocks against the templates the tests run: the Lua passdb's blocks in docs/DOVECOT.md
  * are those templates (DovecotLuaPassdbIT, and setup-debian.sh fills in the same, DebianSetupScriptIT), filled
  * in with the docs' placeholders; the excerpts for 2.3's built-in passdb (its appendix) and for Postfix
- * (docs/POSTFIX.md, else the README) set nothing the templates MailServerIT runs set differently. What admins
+ * (docs/POSTFIX.md) set nothing the templates MailServerIT runs set differently. What admins
  * copy is what is tested.
  */
 class ReadmeDovecotBlocksTest {
@@ -53,11 +53,10 @@ class ReadmeDovecotBlocksTest {
         return Files.readString(DOVECOT_DOC);
     }
 
-    /** The Postfix excerpts: the README's step 3, or docs/POSTFIX.md if they move there. */
+    /** The Postfix excerpts: docs/POSTFIX.md, which the README's step 3 links. */
     private static String postfixDoc() throws IOException {
-        Path postfix = Path.of("docs/POSTFIX.md");
-        String moved = Files.exists(postfix) ? Files.readString(postfix) : "";
-        return moved.contains("`main.cf` ([full template]") ? moved : Files.readString(Path.of("README.md"));
+        assertTrue(Files.readString(Path.of("README.md")).contains("](docs/POSTFIX.md)"), "the README links docs/POSTFIX.md");
+        return Files.readString(Path.of("docs/POSTFIX.md"));
     }
 
     private static String block(Path template) throws IOException {
@@ -93,7 +92,7 @@ class ReadmeDovecotBlocksTest {
     void thePostfixExcerptsSetWhatTheTestedTemplatesSet() throws IOException {
         String doc = postfixDoc();
         assertAgrees(excerpt(doc, "`main.cf` ([full template]"), "postfix/main.cf");
-        Map<String, String> submission = assertAgrees(excerpt(doc, "`master.cf`, the submission service"),
+        Map<String, String> submission = assertAgrees(excerpt(doc, "`master.cf` ([full template]"),
                 "postfix/master.cf");
         assertTrue(submission.containsKey("-o smtpd_sasl_auth_enable"), "the excerpt shows the service's options");
     }
