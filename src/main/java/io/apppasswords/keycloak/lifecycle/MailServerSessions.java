@@ -191,6 +191,8 @@ public final class MailServerSessions {
             Outcome outcome;
             try {
                 outcome = post(commands(kicksByField()));
+            } catch (NotAnswered e) {
+                outcome = e.outcome;
             } catch (Exception e) {
                 outcome = Outcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
@@ -217,7 +219,7 @@ public final class MailServerSessions {
             }
             HttpResponse<String> r = HTTP.send(request().GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException(describe(r));
+                throw new NotAnswered(failed(r));
             }
             boolean byField = Doveadm.kickKnowsPassdbField(r.body());
             KICKS_BY_FIELD.put(server, byField);
@@ -238,7 +240,11 @@ public final class MailServerSessions {
                 String error = Doveadm.firstError(r.body());
                 return error == null ? Outcome.OK : Outcome.refused(error);
             }
-            // a wrong key or URL stays wrong: no retry storm; the server being busy or down passes
+            return failed(r);
+        }
+
+        /** An answer other than 200: a wrong key or URL stays wrong (no retry storm); a busy or down server passes. */
+        private static Outcome failed(HttpResponse<String> r) {
             return r.statusCode() >= 500 ? Outcome.retry(describe(r)) : Outcome.refused(describe(r));
         }
 
@@ -296,6 +302,16 @@ public final class MailServerSessions {
     static Duration backoff(int attempt) {
         long seconds = FIRST_RETRY.toSeconds() << Math.min(attempt - 1, 10);
         return Duration.ofSeconds(Math.min(seconds, LONGEST_WAIT.toSeconds()));
+    }
+
+    /** The doveadm API did not answer the question before the commands: what that means for this send. */
+    private static final class NotAnswered extends Exception {
+        private final transient Outcome outcome;
+
+        NotAnswered(Outcome outcome) {
+            super(outcome.problem(), null, false, false);
+            this.outcome = outcome;
+        }
     }
 
     private record Outcome(boolean ok, boolean retry, String problem) {

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.it;
 
+import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.lifecycle.DisplayTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,8 @@ class AccountConsoleIT {
             chromium.click(chromium.find("[data-testid='app-password/create']"));
             String name = chromium.find("#app-password-name");
             chromium.type(name, "Thunderbird laptop");
-            assertEquals(4, chromium.findAll("#app-password-protocols input[type=checkbox]:checked").size(),
+            assertEquals(AppPasswordProtocol.values().length,
+                    chromium.findAll("#app-password-protocols input[type=checkbox]:checked").size(),
                     "every protocol offered, all checked");
             chromium.screenshot(shots.resolve("app-password-create.png"), chromium.find(CARD));
             chromium.click(chromium.find("#app-password-submit"));

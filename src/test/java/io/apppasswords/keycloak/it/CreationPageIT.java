@@ -66,7 +66,7 @@ class CreationPageIT {
             assertEquals(Messages.msg(messages, "appPasswordRestrictClients"), chromium.accessible(chromium.find("#app-password-clients"), "label"));
             assertEquals("Mail server (IMAP/SMTP)", chromium.accessible(boxes.get(0), "label"), "the client's name from the realm");
 
-            // Keyboard only: the name has the focus; Tab, arrow down, Tab, space, Tab, Tab, Enter.
+            // Keyboard only: the name has the focus; Tab, arrow down, Tab, space, Tab through the boxes and networks, Enter.
             assertEquals(name, chromium.focused(), "the name field has the focus when the page opens");
             chromium.keys("Thunderbird " + locale);
             chromium.keys(HeadlessChromium.TAB);
@@ -84,6 +84,8 @@ class CreationPageIT {
                 chromium.keys(HeadlessChromium.TAB);
                 assertEquals(protocol, chromium.focused(), "each protocol box in turn");
             }
+            chromium.keys(HeadlessChromium.TAB);
+            assertEquals(chromium.find("#app-password-networks"), chromium.focused(), "then the networks field");
             chromium.keys(HeadlessChromium.TAB);
             assertEquals(chromium.find("#app-password-submit"), chromium.focused());
             chromium.screenshot(shots.resolve("app-password-create-" + locale + ".png"), chromium.find(CARD));

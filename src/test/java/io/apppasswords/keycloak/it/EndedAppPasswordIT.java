@@ -107,7 +107,7 @@ class EndedAppPasswordIT {
         String secret = Users.createAppPassword(username, "Thunderbird <laptop>");
         String id = Users.appPasswords(username).get(0).getId();
         deleteInAccountConsole(username, id);
-        mailbox.purge(); // the creation's notice
+        mailbox.purgeCreationNotice(username);
         for (int i = 0; i < 5; i++) {
             assertFalse(mail(username, secret).ok());
         }

@@ -35,6 +35,8 @@ class ForwardAuthIT {
     void anAppPasswordPassesWithAnyMethodAndNothingIsLeftBehind() {
         String username = Users.create("fwd");
         String secret = Users.createAppPassword(username, "Phone");
+        // creating it took a login of its own; the checks must add none
+        int sessions = Users.get(username).getUserSessions().size();
         for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND",
                 "PROPPATCH", "REPORT", "MKCOL", "MKCALENDAR", "COPY", "MOVE", "LOCK", "UNLOCK", "ACL", "SEARCH")) {
             HttpReply r = check(method, device(proxy("caldav"), username, secret));
@@ -44,7 +46,7 @@ class ForwardAuthIT {
             assertFalse(r.body().contains("token"), method + ": no token");
             assertEquals("no-store", r.header("Cache-Control"), method);
         }
-        assertTrue(Users.get(username).getUserSessions().isEmpty(), "no session");
+        assertEquals(sessions, Users.get(username).getUserSessions().size(), "no session");
     }
 
     @Test

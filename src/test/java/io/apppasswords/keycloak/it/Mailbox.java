@@ -62,6 +62,17 @@ final class Mailbox implements AutoCloseable {
         smtp.purgeEmailFromAllMailboxes();
     }
 
+    /**
+     * Waits for the e-mail that creating an app password for {@code username} sends, then empties the box. That
+     * e-mail leaves after the creation commits, from Keycloak's executor: purging at once could come before it.
+     */
+    void purgeCreationNotice(String username) throws Exception {
+        if (to(username + "@example.com", 1, 15_000).isEmpty()) {
+            throw new AssertionError("no creation e-mail for " + username + " within 15 s");
+        }
+        purge();
+    }
+
     /** Every message received so far. */
     MimeMessage[] received() {
         return smtp.getReceivedMessages();
