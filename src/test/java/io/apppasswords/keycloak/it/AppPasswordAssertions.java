@@ -42,6 +42,12 @@ final class AppPasswordAssertions {
         assertEquals("invalid_grant", reply.error(), reply.toString());
     }
 
+    /** Keycloak's own password step refusing a grant: 400 from 26.6 on, 401 before (docs/RELIABILITY.md). */
+    static void assertStockInvalidGrant(HttpReply reply) {
+        assertEquals(KeycloakServer.get().isAtLeast(26, 6) ? 400 : 401, reply.status(), reply.toString());
+        assertEquals("invalid_grant", reply.error(), reply.toString());
+    }
+
     /** The extension's REST error: this status, this {@code error} and some {@code error_description}. */
     static void assertError(int status, String error, HttpReply reply) {
         assertError(status, error, reply, "");

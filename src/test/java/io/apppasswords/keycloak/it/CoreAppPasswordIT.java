@@ -14,6 +14,7 @@ import java.util.UUID;
 import static io.apppasswords.keycloak.it.TokenClient.mail;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.FORMAT;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertStockInvalidGrant;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
@@ -256,7 +257,7 @@ class CoreAppPasswordIT {
                 assertWrongPasswordAnswer(mail(username, mutate(secret)));
             }
             // Keycloak records failures off the request thread: one counted web failure proves the rest were seen
-            assertInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, "wrong"));
+            assertStockInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, "wrong"));
             waitFor(() -> Users.failures(username) == 1);
             assertFalse(Users.lockedOut(username));
             assertTrue(mail(username, secret).ok());

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertInvalidGrant;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertStockInvalidGrant;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,10 +139,10 @@ class GuessingIT {
         String username = Users.create("web-locked");
         String phone = Users.createAppPassword(username, "Phone");
         for (int i = 0; i < 3; i++) {
-            assertInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, "wrong-" + i));
+            assertStockInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, "wrong-" + i));
         }
         waitFor(() -> Users.lockedOut(username));
-        assertInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, Users.PASSWORD));
+        assertStockInvalidGrant(TokenClient.demo().passwordGrant(DemoRealm.CLI, null, username, Users.PASSWORD));
         assertTrue(TokenClient.demo().mailLogin(username, phone).ok(), "the phone keeps syncing");
 
         Policy.demoWith(Map.of("lockoutStopsAppPasswords", "true"));
