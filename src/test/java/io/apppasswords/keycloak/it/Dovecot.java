@@ -430,12 +430,7 @@ public final class Dovecot implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            Path log = dir.resolve("dovecot.log");
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Local.log(dir.resolve("dovecot.log"));
     }
 
     @Override

@@ -57,6 +57,15 @@ public final class Local {
         }
     }
 
+    /** A server's whole log, {@code ""} before it wrote one; ISO-8859-1, as mail servers log raw bytes. */
+    static String log(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

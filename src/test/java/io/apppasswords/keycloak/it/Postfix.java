@@ -285,12 +285,7 @@ public final class Postfix implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            Path log = dir.resolve("postfix.log");
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Local.log(dir.resolve("postfix.log"));
     }
 
     @Override
