@@ -66,12 +66,13 @@ public final class InventoryBenchmark {
                 int total = users * perUser;
                 String deep = cursor(kc, url + "?first=" + (total - 200));
                 String deepSearch = cursor(kc, url + "?search=App%203&first=" + (users - 200));
+                String tenUsers = tenUsers(users);
                 for (String[] request : List.of(
                         new String[]{"first page (100)", "", "application/json"},
                         new String[]{"first page, max=1000", "?max=1000", "application/json"},
                         new String[]{"unusedDays=365, first page", "?unusedDays=365", "application/json"},
                         new String[]{"expiringDays=14, first page", "?expiringDays=14", "application/json"},
-                        new String[]{"search=user-09999 (10 users), first page", "?search=user-09999", "application/json"},
+                        new String[]{"search=user-" + tenUsers + " (10 users), first page", "?search=user-" + tenUsers, "application/json"},
                         new String[]{"search=App 3 (every user's 3rd), first page", "?search=App%203", "application/json"},
                         new String[]{"search=example.com (every e-mail), first page", "?search=example.com", "application/json"},
                         new String[]{"search=nobody (no match)", "?search=nobody", "application/json"},
@@ -84,7 +85,7 @@ public final class InventoryBenchmark {
                 }
                 report.append('\n');
                 String realmId = db.sql("select id from realm where name = '" + DemoRealm.NAME + "'");
-                report.append(plans(db, realmId, now));
+                report.append(plans(db, realmId, now, users));
             }
         }
         System.out.println(report);
@@ -128,6 +129,11 @@ public final class InventoryBenchmark {
         }
         db.sql("analyze user_entity");
         db.sql("analyze credential");
+    }
+
+    /** The name prefix of the last ten seeded users (09999 of 100,000: bench-user-099990 to -099999). */
+    private static String tenUsers(int users) {
+        return String.format(Locale.ROOT, "%06d", users - 1).substring(0, 5);
     }
 
     /** The {@code after} cursor of the {@code Link: <...>; rel="next"} header of the page at {@code url}. */
@@ -183,7 +189,10 @@ public final class InventoryBenchmark {
      * The SQL Hibernate sends for the inventory's JPQL on PostgreSQL ({@code locate} becomes {@code position},
      * {@code substring} stays), under {@code EXPLAIN (ANALYZE, BUFFERS)}.
      */
-    private static String plans(Postgres db, String realmId, long now) {
+    private static String plans(Postgres db, String realmId, long now, int users) {
+        String tenUsers = tenUsers(users);
+        String nearEnd = String.format(Locale.ROOT, "bench-user-%06d", users - 20);
+        String middle = String.format(Locale.ROOT, "bench-user-%06d", users / 2);
         String base = "select c.id, u.id, u.username, c.user_label, c.created_date, c.credential_data"
                 + " from credential c join user_entity u on u.id = c.user_id"
                 + " where u.realm_id = '" + realmId + "' and c.type = 'app-password'";
@@ -198,18 +207,18 @@ public final class InventoryBenchmark {
                 new String[]{"unusedDays=365, first page", base + unused + order + " offset 0 rows fetch first 100 rows only"},
                 new String[]{"search, first look-up: users whose name or e-mail matches (stops at 500)",
                         "select u.id from user_entity u where u.realm_id = '" + realmId + "' and (lower(u.username) like"
-                                + " '%user-09999%' escape '!' or lower(u.email) like '%user-09999%' escape '!') fetch first 500 rows only"},
+                                + " '%user-" + tenUsers + "%' escape '!' or lower(u.email) like '%user-" + tenUsers + "%' escape '!') fetch first 500 rows only"},
                 new String[]{"search, second look-up: app passwords whose name matches (stops at 500)",
                         "select c.id from credential c where c.type = 'app-password' and lower(c.user_label) like"
-                                + " '%user-09999%' escape '!' fetch first 500 rows only"},
+                                + " '%user-" + tenUsers + "%' escape '!' fetch first 500 rows only"},
                 new String[]{"search, the page by those ids (here: 10 users' 50 app passwords)", base + " and (1 = 0 or c.user_id in ("
-                        + db.sql("select string_agg(quote_literal(id), ',') from user_entity where username like 'bench-user-09999%'")
+                        + db.sql("select string_agg(quote_literal(id), ',') from user_entity where username like 'bench-user-" + tenUsers + "%'")
                         + "))" + order + " fetch first 101 rows only"},
                 new String[]{"deep keyset page (after=) near the end", base
-                        + " and u.username >= 'bench-user-099980' and (u.username > 'bench-user-099980' or c.user_label > 'App 5'"
+                        + " and u.username >= '" + nearEnd + "' and (u.username > '" + nearEnd + "' or c.user_label > 'App 5'"
                         + " or (c.user_label = 'App 5' and c.id > 'z'))" + order + " fetch first 101 rows only"},
                 new String[]{"CSV: one keyset page of 1000 in the middle", base
-                        + " and u.username >= 'bench-user-050000' and (u.username > 'bench-user-050000' or c.user_label > 'App 5'"
+                        + " and u.username >= '" + middle + "' and (u.username > '" + middle + "' or c.user_label > 'App 5'"
                         + " or (c.user_label = 'App 5' and c.id > 'z'))" + order + " fetch first 1000 rows only"})) {
             s.append("**").append(q[0]).append("**\n\n```\n")
                     .append(db.sql("explain (analyze, buffers) " + q[1])).append("\n```\n\n");
