@@ -214,6 +214,10 @@ public final class InventoryBenchmark {
                 new String[]{"search, the page by those ids (here: 10 users' 50 app passwords)", base + " and (1 = 0 or c.user_id in ("
                         + db.sql("select string_agg(quote_literal(id), ',') from user_entity where username like 'bench-user-" + tenUsers + "%'")
                         + "))" + order + " fetch first 101 rows only"},
+                new String[]{"search that matches many (500 users or more), first page: the walk", base + " and case when"
+                        + " lower(u.username) like '%example.com%' escape '!' or lower(u.email) like '%example.com%' escape '!'"
+                        + " or lower(c.user_label) like '%example.com%' escape '!' then 1 else 0 end > 0" + order
+                        + " offset 0 rows fetch first 101 rows only"},
                 new String[]{"deep keyset page (after=) near the end", base
                         + " and u.username >= '" + nearEnd + "' and (u.username > '" + nearEnd + "' or c.user_label > 'App 5'"
                         + " or (c.user_label = 'App 5' and c.id > 'z'))" + order + " fetch first 101 rows only"},

@@ -15,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -125,6 +126,20 @@ class InventoryIT {
         assertEquals("App 000", firstPage.get(0).path("name").asText());
         assertEquals(101, list("search=" + many + "&max=1000").size());
         assertEquals("App 100", list("search=" + many + "&first=100").get(0).path("name").asText());
+        // 500 matching names: past the id look-ups' limit, so the page is read by the ordered walk with the
+        // search as its condition; the owner's other app password must stay out.
+        String label = "inv-l-" + UUID.randomUUID().toString().substring(0, 6);
+        List<AppPasswordCredentialModel> fiveHundred = new ArrayList<>(List.of(imported("Unrelated", 1, null, null)));
+        for (int i = 0; i < 500; i++) {
+            fiveHundred.add(imported(String.format("%s %03d", label, i), 1, null, null));
+        }
+        Users.createWithAppPasswords("inv-l", fiveHundred);
+        List<String> walked = list("search=" + label.toUpperCase(Locale.ROOT) + "&max=1000").stream()
+                .map(row -> row.path("name").asText()).toList();
+        assertEquals(500, walked.size(), "every match, nothing else");
+        assertEquals(label + " 000", walked.get(0));
+        assertEquals(label + " 499", walked.get(499));
+        assertEquals(label + " 400", list("search=" + label + "&first=400").get(0).path("name").asText());
 
         for (String bad : List.of("max=0", "max=1001", "max=x", "first=-1", "first=1.5", "unusedDays=-1",
                 "unusedDays=36501", "expiringDays=soon", "neverUsed=yes", "expired=1", "search=" + "x".repeat(256))) {
