@@ -133,12 +133,11 @@ class InventoryIT {
         for (int i = 0; i < 500; i++) {
             fiveHundred.add(imported(String.format("%s %03d", label, i), 1, null, null));
         }
-        Users.createWithAppPasswords("inv-l", fiveHundred);
-        List<String> walked = list("search=" + label.toUpperCase(Locale.ROOT) + "&max=1000").stream()
-                .map(row -> row.path("name").asText()).toList();
+        String owner = Users.createWithAppPasswords("inv-l", fiveHundred);
+        List<String> walked = names(list("search=" + label.toUpperCase(Locale.ROOT) + "&max=1000"));
         assertEquals(500, walked.size(), "every match, nothing else");
-        assertEquals(label + " 000", walked.get(0));
-        assertEquals(label + " 499", walked.get(499));
+        assertEquals(owner + "/" + label + " 000", walked.get(0));
+        assertEquals(owner + "/" + label + " 499", walked.get(499));
         assertEquals(label + " 400", list("search=" + label + "&first=400").get(0).path("name").asText());
 
         for (String bad : List.of("max=0", "max=1001", "max=x", "first=-1", "first=1.5", "unusedDays=-1",
