@@ -27,6 +27,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 
 import io.apppasswords.keycloak.it.AppPasswordApi;
 import io.apppasswords.keycloak.it.HttpReply;
+import io.apppasswords.keycloak.it.Inbox;
 import io.apppasswords.keycloak.it.Local;
 import io.apppasswords.keycloak.it.TokenClient;
 import io.apppasswords.keycloak.it.Totp;
@@ -88,14 +89,7 @@ class DockerComposeSmokeIT {
 
     private static boolean arrived(String appPassword, String subject) throws MessagingException {
         try (Store store = imap().connect("alice", appPassword)) {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            for (Message m : inbox.getMessages()) {
-                if (subject.equals(m.getSubject())) {
-                    return true;
-                }
-            }
-            return false;
+            return Inbox.holds(store, subject);
         }
     }
 

@@ -224,14 +224,7 @@ class MailServerIT {
 
     private static boolean delivered(MailUser user, String subject) throws MessagingException {
         try (Store store = Imap.authenticatePlain().connect(user.name(), user.appPassword())) {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            for (Message m : inbox.getMessages()) {
-                if (subject.equals(m.getSubject())) {
-                    return true;
-                }
-            }
-            return false;
+            return Inbox.holds(store, subject);
         }
     }
 
