@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docs/HTTP-SERVICES.md shows the nginx and Radicale configurations {@code DavServicesIT} runs, filled in with
+ * docs/HTTP-SERVICES.md shows the nginx, Caddy and Radicale configurations {@code DavServicesIT} runs, filled in with
  * the docs' example values: what admins copy is what is tested.
  */
 class HttpServicesDocsTest {
@@ -22,6 +22,7 @@ class HttpServicesDocsTest {
     private static final Map<String, String> DOCS_VALUES = Map.ofEntries(
             Map.entry("LISTEN", "443 ssl"),
             Map.entry("SERVER_NAME", "dav.example.com"),
+            Map.entry("SITE", "dav.example.com"),
             Map.entry("TLS", "ssl_certificate /etc/ssl/certs/dav.example.com.pem;\n"
                     + "    ssl_certificate_key /etc/ssl/private/dav.example.com.key;"),
             Map.entry("KEYCLOAK_URL", "https://sso.example.com"),
@@ -39,7 +40,7 @@ class HttpServicesDocsTest {
     void theDocsShowEachTemplateTheTestsRunVerbatim() throws IOException {
         String docs = Files.readString(Path.of("docs", "HTTP-SERVICES.md"));
         for (var template : Map.of(DavServers.ONE_RADICALE_TEMPLATE, "nginx", DavServers.SEPARATE_TEMPLATE, "nginx",
-                DavServers.RADICALE_TEMPLATE, "ini").entrySet()) {
+                DavServers.RADICALE_TEMPLATE, "ini", DavServers.CADDY_TEMPLATE, "caddy").entrySet()) {
             String block = "```" + template.getValue() + "\n"
                     + MailServers.render(Files.readString(template.getKey()), DOCS_VALUES, template.getKey()) + "```\n";
             assertTrue(docs.contains(block), "docs/HTTP-SERVICES.md lacks " + template.getKey() + " as\n" + block);

@@ -19,7 +19,8 @@ import java.util.Map;
  * <p>Two servers: {@link #oneRadicaleUrl()}, one Radicale for calendars and contacts (service {@code caldav},
  * {@code nginx-radicale.conf}); {@link #separateUrl()}, {@code /calendars/} and {@code /contacts/} a Radicale
  * each (services {@code caldav}, {@code carddav}) and {@code /files/} the share ({@code webdav}),
- * {@code nginx-separate.conf}.
+ * {@code nginx-separate.conf}. And {@link #caddyUrl()}: Debian's Caddy with {@code Caddyfile} ({@code forward_auth})
+ * in front of the first server's Radicale.
  */
 public final class DavServers {
 
@@ -28,6 +29,8 @@ public final class DavServers {
     public static final Path ONE_RADICALE_TEMPLATE = TEMPLATES.resolve("nginx-radicale.conf");
     public static final Path SEPARATE_TEMPLATE = TEMPLATES.resolve("nginx-separate.conf");
     public static final Path RADICALE_TEMPLATE = TEMPLATES.resolve("radicale.conf");
+    public static final Path CADDY_TEMPLATE = TEMPLATES.resolve("Caddyfile");
+    private static final Path CADDY = Path.of("/usr/bin/caddy");
     private static final Path DAV_EXT_MODULE = Path.of("/usr/lib/nginx/modules/ngx_http_dav_ext_module.so");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -36,12 +39,14 @@ public final class DavServers {
     private final Path dir;
     private final int onePort;
     private final int separatePort;
+    private final int caddyPort;
     private final List<Process> processes = new ArrayList<>();
 
     private DavServers(Path dir) {
         this.dir = dir;
         this.onePort = Local.freePort();
         this.separatePort = Local.freePort();
+        this.caddyPort = Local.freePort();
     }
 
     /** The shared servers in front of {@link KeycloakServer}, started on first use. */
@@ -71,12 +76,18 @@ public final class DavServers {
         return "http://127.0.0.1:" + separatePort + "/";
     }
 
+    /** Caddy with {@code Caddyfile} in front of the same Radicale as {@link #oneRadicaleUrl()}: {@code http://127.0.0.1:port/} */
+    public String caddyUrl() {
+        return "http://127.0.0.1:" + caddyPort + "/";
+    }
+
     /** What a template's placeholders become for the tests (the docs put the admin's own values there). */
     static Map<String, String> values(String listen, String keycloakUrl, String proxySecret, Map<String, Integer> radicales,
                                       Path webdavRoot) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("LISTEN", listen);
         values.put("SERVER_NAME", "localhost");
+        values.put("SITE", "http://" + listen);
         values.put("TLS", "# the tests speak plain HTTP on loopback");
         values.put("KEYCLOAK_URL", keycloakUrl);
         values.put("REALM", DemoRealm.NAME);
@@ -88,10 +99,10 @@ public final class DavServers {
     }
 
     private static DavServers start(String keycloakUrl, String proxySecret) {
-        for (Path binary : List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/bin/radicale"), DAV_EXT_MODULE)) {
+        for (Path binary : List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/bin/radicale"), DAV_EXT_MODULE, CADDY)) {
             if (!Files.exists(binary)) {
                 throw new IllegalStateException(binary + " is missing (apt-get install nginx radicale "
-                        + "libnginx-mod-http-dav-ext; .ci/run does)");
+                        + "libnginx-mod-http-dav-ext caddy; .ci/run does)");
             }
         }
         DavServers servers;
@@ -150,12 +161,26 @@ public final class DavServers {
         launch("nginx", List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-g", "daemon off;"), onePort);
         Local.awaitPort(processes.get(processes.size() - 1), separatePort, START_TIMEOUT, this::errorLog);
+
+        // the admin endpoint off (it would take a fixed port) and Caddy's state in the temp dir, not root's home
+        Path caddyHome = Files.createDirectories(dir.resolve("caddy"));
+        Files.writeString(dir.resolve("Caddyfile"), "{\n\tadmin off\n}\n\n" + MailServers.render(
+                Files.readString(CADDY_TEMPLATE), values("127.0.0.1:" + caddyPort, keycloakUrl, proxySecret, radicales, webdav),
+                CADDY_TEMPLATE));
+        launch("caddy", List.of(CADDY.toString(), "run", "--adapter", "caddyfile", "--config", dir.resolve("Caddyfile").toString()),
+                caddyPort, Map.of("HOME", caddyHome.toString(), "XDG_DATA_HOME", caddyHome.toString(),
+                        "XDG_CONFIG_HOME", caddyHome.toString()));
     }
 
     private void launch(String name, List<String> command, int listenPort) throws IOException {
+        launch(name, command, listenPort, Map.of());
+    }
+
+    private void launch(String name, List<String> command, int listenPort, Map<String, String> env) throws IOException {
         Path log = dir.resolve(name + ".out");
-        Process process = new ProcessBuilder(Watchdog.around(name, "kill $child", command))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(Watchdog.around(name, "kill $child", command));
+        builder.environment().putAll(env);
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
         Local.awaitPort(process, listenPort, START_TIMEOUT, () -> name + ": " + Local.tail(log, 30)
                 + "\n" + Local.tail(dir.resolve("nginx-error.log"), 30));

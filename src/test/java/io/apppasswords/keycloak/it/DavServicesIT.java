@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Calendars, contacts and files through Debian's nginx and Radicale with the configuration docs/HTTP-SERVICES.md
- * shows ({@link DavServers}), synced by a real client ({@link DavClient}, vdirsyncer): what the docs claim about
+ * Calendars, contacts and files through Debian's nginx (and Caddy) and Radicale with the configuration
+ * docs/HTTP-SERVICES.md shows ({@link DavServers}), synced by a real client ({@link DavClient}, vdirsyncer): what the docs claim about
  * which app password reaches what.
  */
 class DavServicesIT {
@@ -126,6 +126,41 @@ class DavServicesIT {
         }
     }
 
+    @Test
+    void theDocsCaddyfileChecksEveryRequestAsNginxDoes() {
+        String username = Users.create("davcaddy");
+        String secret = Users.createAppPassword(username, "Tablet");
+        DavClient calendars = new DavClient(servers.caddyUrl(), CALENDARS, username, secret);
+        assertOk(calendars.upload("home", "caddy-1", DavClient.event("caddy-1", "Through Caddy")));
+        DavClient.Result events = calendars.read();
+        assertOk(events);
+        assertTrue(events.items().get("home/caddy-1.ics").contains("SUMMARY:Through Caddy"), events.items().toString());
+
+        HttpReply wrong = ForwardAuth.check(servers.caddyUrl() + username + "/", "PROPFIND",
+                Map.of("Depth", "0", "Authorization", ForwardAuth.basic(username, AppPasswordAssertions.mutate(secret))));
+        assertEquals(401, wrong.status(), wrong.toString());
+        assertEquals("Basic realm=\"App passwords demo\", charset=\"UTF-8\"", wrong.header("WWW-Authenticate"));
+        assertEquals(401, ForwardAuth.check(servers.caddyUrl() + username + "/", "PROPFIND", Map.of("Depth", "0")).status(),
+                "no credentials");
+    }
+
+    /** The proxy, not the device, names the user to Radicale: a device's own X-Remote-User is overwritten. */
+    @Test
+    void aDeviceCannotNameAnotherUserToTheCalendarServer() {
+        String victim = Users.create("davvictim");
+        assertOk(new DavClient(servers.oneRadicaleUrl(), CALENDARS, victim, Users.createAppPassword(victim, "Phone"))
+                .upload("private", "v1", DavClient.event("v1", "Private")));
+        String attacker = Users.create("davattacker");
+        String secret = Users.createAppPassword(attacker, "Laptop");
+        for (String proxy : List.of(servers.oneRadicaleUrl(), servers.caddyUrl())) {
+            HttpReply own = ForwardAuth.check(proxy + attacker + "/", "PROPFIND",
+                    Map.of("Depth", "0", "Authorization", ForwardAuth.basic(attacker, secret), "X-Remote-User", victim));
+            assertEquals(207, own.status(), proxy + ": " + own);
+            HttpReply other = ForwardAuth.check(proxy + victim + "/", "PROPFIND",
+                    Map.of("Depth", "1", "Authorization", ForwardAuth.basic(attacker, secret), "X-Remote-User", victim));
+            assertEquals(403, other.status(), proxy + ": " + other);
+        }
+    }
 
     private static void assertOk(DavClient.Result result) {
         assertTrue(result.ok(), result.output() + "\n" + servers.errorLog());

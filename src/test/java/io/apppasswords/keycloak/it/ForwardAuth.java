@@ -1,6 +1,7 @@
 package io.apppasswords.keycloak.it;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,10 +49,14 @@ public final class ForwardAuth {
         return check(url(), method, headers);
     }
 
-    /** Any request to {@code url}, any method, no body. */
+    /**
+     * Any request to {@code url}, any method, no body. HTTP/1.1 as devices speak it over plain HTTP: Java's
+     * default adds an {@code Upgrade: h2c} that no DAV client sends, and Caddy passes such a request on as a
+     * protocol upgrade whose answer never ends.
+     */
     public static HttpReply check(String url, String method, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .version(HttpClient.Version.HTTP_1_1).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);
         return HttpReply.send(request.build());
     }
