@@ -33,6 +33,8 @@ public final class AppPasswordLogin {
 
     /** Keycloak's column size for user names and e-mail addresses. */
     public static final int MAX_USERNAME_LENGTH = 255;
+    /** {@code Retry-After} of an answer that Keycloak could not decide: a directory restart takes that long. */
+    public static final String RETRY_AFTER_SECONDS = "30";
 
     private final KeycloakSession session;
     private final RealmModel realm;
