@@ -38,8 +38,9 @@ import java.util.Optional;
  * {@value #SECRET_HEADER}; a proxy that cannot is answered 403, never 401, which a device would show as a wrong
  * password. The device's credentials go through {@link AppPasswordLogin}, the check of a direct grant, with the
  * settings of the app-password step in the client's direct-grant flow. Answers: 200 with
- * {@value #REMOTE_USER}; 401 with a Basic challenge; 503 with {@code Retry-After} when Keycloak cannot decide.
- * No session, token or cookie is made; the password is never logged.
+ * {@value #REMOTE_USER}; 401 with a Basic challenge; 503 with {@code Retry-After} when Keycloak cannot decide
+ * (a store fails, or a user federation does not answer). No session, token or cookie is made; the password is
+ * never logged.
  */
 public class ForwardAuthResource {
 
@@ -185,6 +186,10 @@ public class ForwardAuthResource {
             AppPasswordLogin.Outcome outcome = new AppPasswordLogin(session, realm, settings.lastUseIntervalMillis())
                     .check(new AppPasswordLogin.Attempt(client, null, credentials.username(), credentials.password(),
                             source, protocol, true), event);
+            if (outcome.result() == AppPasswordLogin.Result.UNAVAILABLE) {
+                event.error(outcome.error());
+                return refused(AppPasswordError.TEMPORARILY_UNAVAILABLE);
+            }
             if (!outcome.accepted()) {
                 event.error(outcome.error());
                 return challenge();
