@@ -266,7 +266,9 @@ public final class AppPasswordLogin {
         }
         return switch (lockout(user)) {
             case PERMANENT -> Errors.USER_TEMPORARILY_DISABLED;
-            case TEMPORARY -> attacks.lockoutStopsAppPasswords() ? Errors.USER_TEMPORARILY_DISABLED : null;
+            // Before 26.7 the grant's success would lift the lockout for whoever is guessing the main password.
+            case TEMPORARY -> attacks.lockoutStopsAppPasswords() || KeycloakLine.CLEARS_LOCKOUT_ON_ANY_LOGIN
+                    ? Errors.USER_TEMPORARILY_DISABLED : null;
             case NONE -> null;
         };
     }
