@@ -1,11 +1,14 @@
 package io.apppasswords.keycloak.authenticator;
 
 import io.apppasswords.keycloak.credential.AppPasswordCredentialModel;
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.IpLiteral;
 import io.apppasswords.keycloak.lifecycle.AppPasswordCredentialProvider;
 import io.apppasswords.keycloak.lifecycle.AppPasswordLogin;
 import io.apppasswords.keycloak.lifecycle.AuthenticatorSettings;
+import io.apppasswords.keycloak.lifecycle.RefusalText;
 import io.apppasswords.keycloak.lifecycle.SessionNotes;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -67,6 +70,9 @@ public class AppPasswordAuthenticator implements Authenticator {
 
         if (outcome.accepted()) {
             succeed(context, outcome, known == null, settings);
+        } else if (outcome.result() == AppPasswordLogin.Result.UNAVAILABLE) {
+            event.error(outcome.error());
+            unavailable(context);
         } else if (outcome.result() == AppPasswordLogin.Result.WRONG_VALUE && context.getExecution().isAlternative()) {
             context.attempted();
         } else {
@@ -128,6 +134,22 @@ public class AppPasswordAuthenticator implements Authenticator {
         context.clearUser();
         context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
         invalidCredentials(context);
+    }
+
+    /**
+     * OAuth's {@code temporarily_unavailable} (RFC 6749, 4.1.2.1), 503 with {@code Retry-After}: Keycloak could
+     * not decide, so the mail server says "try again later" instead of "wrong password" (Dovecot answers IMAP
+     * clients {@code [UNAVAILABLE]}). Not counted, like every refusal here.
+     */
+    private static void unavailable(AuthenticationFlowContext context) {
+        context.clearUser();
+        context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        AppPasswordError error = AppPasswordError.TEMPORARILY_UNAVAILABLE;
+        context.failure(AuthenticationFlowError.INTERNAL_ERROR, Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, AppPasswordLogin.RETRY_AFTER_SECONDS)
+                .entity(new OAuth2ErrorRepresentation(error.code(), RefusalText.of(context.getSession(), null, error)))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build());
     }
 
     private static void invalidCredentials(AuthenticationFlowContext context) {

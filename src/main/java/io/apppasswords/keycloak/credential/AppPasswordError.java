@@ -1,8 +1,8 @@
 package io.apppasswords.keycloak.credential;
 
 /**
- * Every refusal this extension answers with, in one place: the message key the pages show (and the APIs
- * turn into English text), the short code APIs and events carry, and the creation page's form field it
+ * Every refusal this extension answers with, in one place: the message key the pages and the APIs show (in
+ * the caller's language), the short code APIs and events carry, and the creation page's form field it
  * belongs to. A new refusal is one more constant here; nothing maps a key to a code anywhere else, so none
  * can fall through to a default. The HTTP status of each is the REST layer's ({@code rest/ErrorStatus}),
  * where the compiler demands one for every constant.
@@ -32,16 +32,45 @@ public enum AppPasswordError {
     /** Another creation for the same user held the lease too long. */
     BUSY("appPasswordBusy", "try_again", null),
 
-    // Refusals of the REST APIs alone: no page shows them, so they have no message key.
-    INVALID_REQUEST(null, "invalid_request", null),
-    BODY_TOO_LARGE(null, "invalid_request", null),
-    EXPIRY_UNREADABLE(null, "invalid_expiry", null),
-    NOT_FOUND(null, "not_found", null),
-    INVALID_TOKEN(null, "invalid_token", null),
-    INSUFFICIENT_SCOPE(null, "insufficient_scope", null),
-    APP_PASSWORD_TOKEN(null, "app_password_token", null),
-    REAUTHENTICATION_REQUIRED(null, "reauthentication_required", null),
-    INVALID_ORIGIN(null, "invalid_origin", null),
+    // Refusals of the REST APIs alone: no page shows them; their text is in the caller's language all the same.
+    /** No body, or one that is not a JSON object. */
+    BODY_REQUIRED("appPasswordApiBodyRequired", "invalid_request", null),
+    BODY_TOO_LARGE("appPasswordApiBodyTooLarge", "invalid_request", null),
+    JSON_MALFORMED("appPasswordApiJsonMalformed", "invalid_request", null),
+    /** Parameter: the field's name. */
+    FIELD_UNKNOWN("appPasswordApiFieldUnknown", "invalid_request", null),
+    FIELD_WRONG_TYPE("appPasswordApiFieldWrongType", "invalid_request", null),
+    EXPIRY_UNREADABLE("appPasswordApiExpiryUnreadable", "invalid_expiry", null),
+    NOT_FOUND("appPasswordApiNotFound", "not_found", null),
+    USER_NOT_FOUND("appPasswordApiUserNotFound", "not_found", null),
+    /** The inventory was asked for a page by position and by cursor at once. */
+    FIRST_AND_AFTER("appPasswordApiFirstAndAfter", "invalid_request", null),
+    CURSOR_INVALID("appPasswordApiCursorInvalid", "invalid_request", null),
+    /** Parameter: the most characters allowed. */
+    SEARCH_TOO_LONG("appPasswordApiSearchTooLong", "invalid_request", null),
+    /** Parameter: the query parameter's name. */
+    NOT_BOOLEAN("appPasswordApiNotBoolean", "invalid_request", null),
+    /** Parameters: the query parameter's name, the least and the most allowed. */
+    NOT_NUMBER("appPasswordApiNotNumber", "invalid_request", null),
+    INVALID_TOKEN("appPasswordApiTokenRequired", "invalid_token", null),
+    SERVICE_ACCOUNT("appPasswordApiServiceAccount", "insufficient_scope", null),
+    AUDIENCE_MISSING("appPasswordApiAudienceMissing", "insufficient_scope", null),
+    ROLE_MISSING("appPasswordApiRoleMissing", "insufficient_scope", null),
+    APP_PASSWORD_TOKEN("appPasswordApiAppPasswordToken", "app_password_token", null),
+    /** Parameter: the most seconds since the login. */
+    REAUTHENTICATION_REQUIRED("appPasswordApiLoginTooOld", "reauthentication_required", null),
+    INVALID_ORIGIN("appPasswordApiOriginNotAllowed", "invalid_origin", null),
+    /** A bulk revocation without any filter: it would revoke every app password of the realm. */
+    FILTER_REQUIRED("appPasswordApiFilterRequired", "filter_required", null),
+    /** A reverse proxy that does not name a confidential client of the realm with its secret. */
+    PROXY_UNKNOWN("appPasswordApiProxyUnknown", "invalid_client", null),
+    /** A reverse proxy whose client has no App Password step in its direct-grant flow. */
+    PROXY_WITHOUT_STEP("appPasswordApiProxyWithoutStep", "unauthorized_client", null),
+    /**
+     * Keycloak cannot decide: a store (the database, a user federation such as LDAP) does not answer. Also the
+     * error of the login's event, so an outage is never taken for a wrong password.
+     */
+    TEMPORARILY_UNAVAILABLE("appPasswordApiUnavailable", "temporarily_unavailable", null),
 
     // A login with an app password that has ended: the client gets the wrong-password answer, the event this code.
     APP_PASSWORD_DELETED(null, "app_password_deleted", null),
@@ -52,10 +81,7 @@ public enum AppPasswordError {
     /** The source is outside the app password's networks, or a trusted forwarder sent no source. */
     NETWORK_NOT_ALLOWED(null, "network_not_allowed", null),
     /** The source sent too many distinct wrong values lately (not the user's fault: no lockout). */
-    SOURCE_THROTTLED(null, "source_throttled", null),
-
-    /** A bulk revocation without any filter: it would revoke every app password of the realm. */
-    FILTER_REQUIRED(null, "filter_required", null);
+    SOURCE_THROTTLED(null, "source_throttled", null);
 
     /** The creation page's form fields a refusal can belong to. */
     public static final class Field {
@@ -79,7 +105,7 @@ public enum AppPasswordError {
         this.field = field;
     }
 
-    /** Theme message key, {@code null} for refusals only the REST APIs give. */
+    /** Theme message key, {@code null} for the login refusals, which only events name (the client gets the wrong-password answer). */
     public String messageKey() {
         return messageKey;
     }

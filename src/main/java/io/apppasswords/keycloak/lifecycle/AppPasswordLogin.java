@@ -33,6 +33,8 @@ public final class AppPasswordLogin {
 
     /** Keycloak's column size for user names and e-mail addresses. */
     public static final int MAX_USERNAME_LENGTH = 255;
+    /** {@code Retry-After} of an answer that Keycloak could not decide: a directory restart takes that long. */
+    public static final String RETRY_AFTER_SECONDS = "30";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -81,7 +83,10 @@ public final class AppPasswordLogin {
                           AppPasswordProtocol protocol, boolean onlyAppPassword) {
     }
 
-    /** How a login ended; each refusal but {@link #WRONG_VALUE} and {@link #USER_REFUSED} is no guess. */
+    /**
+     * How a login ended; each refusal but {@link #WRONG_VALUE} and {@link #USER_REFUSED} is no guess, and
+     * {@link #UNAVAILABLE} is no refusal of the device at all.
+     */
     public enum Result {
         ACCEPTED,
         /** Not one of the user's app passwords, live or recently ended. */
@@ -97,7 +102,12 @@ public final class AppPasswordLogin {
         /** The right app password from outside its networks, or with no source address known. */
         NETWORK_NOT_ALLOWED,
         /** The source sent too many wrong values lately; the value was not even looked at. */
-        SOURCE_THROTTLED
+        SOURCE_THROTTLED,
+        /**
+         * Keycloak cannot decide: no user was found, or a federated one, and a user federation that may hold them
+         * does not answer ({@link UserFederation}). Callers answer "try again later", never "wrong password".
+         */
+        UNAVAILABLE
     }
 
     /**
@@ -129,15 +139,26 @@ public final class AppPasswordLogin {
             event.detail(Details.REASON, "too many wrong values from " + ip);
             return new Outcome(Result.SOURCE_THROTTLED, attempt.user(), null, AppPasswordError.SOURCE_THROTTLED.code());
         }
-        UserModel user = attempt.user() != null ? attempt.user() : lookup(attempt.username(), event);
+        UserModel user;
+        try {
+            user = attempt.user() != null ? attempt.user() : lookup(attempt.username(), event);
+        } catch (RuntimeException e) {
+            // Keycloak's user cache asks the directory for a user it has seen by id, and lets its failure through.
+            return unavailable(event, null, UserFederation.unreachable(session, realm, null).orElseThrow(() -> e));
+        }
+        if (user != null) {
+            event.user(user);
+        }
+        // Keycloak reports a user it cannot reach as unknown and serves a federated one from its copy: before
+        // anything is refused or accepted, the directory the user lives in (or may live in) must answer.
+        String unreachable = UserFederation.unreachable(session, realm, user).orElse(null);
+        if (unreachable != null) {
+            return unavailable(event, user, unreachable);
+        }
 
         // Digest first, whoever the user is: an unknown, disabled or locked user costs what a wrong value does.
         AppPasswordCredentialProvider.Recognised match =
                 AppPasswordCredentialProvider.of(session).recognise(user, attempt.value());
-
-        if (user != null) {
-            event.user(user);
-        }
         boolean guess = match.live().isEmpty() && match.remembered().isEmpty();
         if (guess && throttle != null) {
             counted(throttle, ip, user, attempt);
@@ -185,6 +206,12 @@ public final class AppPasswordLogin {
             throttle.accepted(ip, attempt.value());
         }
         return new Outcome(Result.ACCEPTED, user, credential, null);
+    }
+
+    /** Keycloak cannot decide: the user federation named {@code federation} does not answer. */
+    private static Outcome unavailable(EventBuilder event, UserModel user, String federation) {
+        event.detail(Details.REASON, "user federation " + federation + " does not answer");
+        return new Outcome(Result.UNAVAILABLE, user, null, AppPasswordError.TEMPORARILY_UNAVAILABLE.code());
     }
 
     /**
@@ -239,7 +266,9 @@ public final class AppPasswordLogin {
         }
         return switch (lockout(user)) {
             case PERMANENT -> Errors.USER_TEMPORARILY_DISABLED;
-            case TEMPORARY -> attacks.lockoutStopsAppPasswords() ? Errors.USER_TEMPORARILY_DISABLED : null;
+            // Before 26.7 the grant's success would lift the lockout for whoever is guessing the main password.
+            case TEMPORARY -> attacks.lockoutStopsAppPasswords() || KeycloakLine.CLEARS_LOCKOUT_ON_ANY_LOGIN
+                    ? Errors.USER_TEMPORARILY_DISABLED : null;
             case NONE -> null;
         };
     }

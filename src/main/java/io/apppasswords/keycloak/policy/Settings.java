@@ -156,7 +156,8 @@ public final class Settings {
             "lockoutStopsAppPasswords", false, "Temporary lockout stops app passwords",
             "Off: while someone guessing the main password has the user temporarily locked out, the user's mail "
                     + "apps keep signing in. A permanent lockout, a disabled user and a revoked app password "
-                    + "always stop it."));
+                    + "always stop it, and so does a temporary lockout on Keycloak before 26.7 (there any "
+                    + "successful login would lift it)."));
     public static final Setting<List<String>> DEFAULT_NETWORKS = add(Setting.of(REALM_POLICY, "defaultNetworks",
             Setting.Type.LIST, List.of(), AttackPolicy::networks, "Default networks",
             "CIDR networks (e.g. 192.0.2.0/24, 2001:db8::/32) a new app password is tied to when its creator "

@@ -44,16 +44,16 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
             // Keycloak finds no session for a token of a transient session that still names one (an app-password
             // grant with refresh tokens on): that is a refusal of the token's kind, not a stale login.
             if (tokenString != null && isValidTransientSessionToken(session, realm, tokenString)) {
-                throw appPasswordToken();
+                throw appPasswordToken(session, null);
             }
-            throw ErrorResponses.error(AppPasswordError.INVALID_TOKEN, "A valid bearer token is required.");
+            throw ErrorResponses.error(session, null, AppPasswordError.INVALID_TOKEN);
         }
         AccessToken token = auth.getToken();
-        checkOrigin(session, token);
-
         UserModel user = auth.getUser();
+        checkOrigin(session, token, user);
+
         if (user.getServiceAccountClientLink() != null) {
-            throw ErrorResponses.error(AppPasswordError.INSUFFICIENT_SCOPE, "Service accounts have no app passwords.");
+            throw ErrorResponses.error(session, user, AppPasswordError.SERVICE_ACCOUNT);
         }
         UserSessionModel userSession = auth.getSession();
         // A persistent app-password session carries our note. A transient one (the authenticator's default)
@@ -62,22 +62,22 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
         if (userSession == null
                 || userSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT
                 || userSession.getNote(SessionNotes.APP_PASSWORD_ID) != null) {
-            throw appPasswordToken();
+            throw appPasswordToken(session, user);
         }
         ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
         if (account == null || !token.hasAudience(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID)) {
-            throw ErrorResponses.error(AppPasswordError.INSUFFICIENT_SCOPE, "The token's audience must include 'account'.");
+            throw ErrorResponses.error(session, user, AppPasswordError.AUDIENCE_MISSING);
         }
         AccessToken.Access access = token.getResourceAccess(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
         RoleModel role = account.getRole(ACCOUNT_ROLE);
         if (access == null || !access.isUserInRole(ACCOUNT_ROLE) || role == null || !user.hasRole(role)) {
-            throw ErrorResponses.error(AppPasswordError.INSUFFICIENT_SCOPE, "The 'manage-account' role is required.");
+            throw ErrorResponses.error(session, user, AppPasswordError.ROLE_MISSING);
         }
         return new AccountCaller(user, token, userSession);
     }
 
     /** Creating needs a login within the action's {@code max_auth_age}. */
-    void requireRecentLogin(RealmModel realm) {
+    void requireRecentLogin(KeycloakSession session) {
         // The token's auth_time, else the session's; a direct-grant session records neither, and its
         // start is then its (only) login.
         Long authTime = token.getAuth_time();
@@ -85,10 +85,9 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
             String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
             authTime = note != null ? Long.valueOf(note) : Long.valueOf(userSession.getStarted());
         }
-        int maxAge = RealmPolicy.maxAuthAge(realm);
+        int maxAge = RealmPolicy.maxAuthAge(session.getContext().getRealm());
         if (authTime == null || authTime + maxAge < Time.currentTime()) {
-            throw ErrorResponses.error(AppPasswordError.REAUTHENTICATION_REQUIRED,
-                    "Creating an app password requires a login within the last " + maxAge + " seconds.");
+            throw ErrorResponses.error(session, user, AppPasswordError.REAUTHENTICATION_REQUIRED, String.valueOf(maxAge));
         }
     }
 
@@ -97,7 +96,7 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
      * other origin is refused before anything is read or changed. Keycloak's Cors helper has no check that
      * exists on every 26.x line, so it is only asked to echo an origin accepted here.
      */
-    private static void checkOrigin(KeycloakSession session, AccessToken token) {
+    private static void checkOrigin(KeycloakSession session, AccessToken token, UserModel user) {
         String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
         if (origin == null) {
             return;
@@ -106,8 +105,7 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
         if (allowed.contains(origin) || allowed.contains("*")) {
             Cors.builder().allowAllOrigins().allowedMethods(METHODS).auth().add();
         } else if (!origin.equals(UriUtils.getOrigin(session.getContext().getUri().getRequestUri()))) {
-            throw ErrorResponses.error(AppPasswordError.INVALID_ORIGIN,
-                    "Requests from this origin are not allowed for the token's client.");
+            throw ErrorResponses.error(session, user, AppPasswordError.INVALID_ORIGIN);
         }
     }
 
@@ -142,8 +140,7 @@ record AccountCaller(UserModel user, AccessToken token, UserSessionModel userSes
         }
     }
 
-    private static WebApplicationException appPasswordToken() {
-        return ErrorResponses.error(AppPasswordError.APP_PASSWORD_TOKEN,
-                "A token obtained with an app password (or another session that was never stored) cannot manage app passwords.");
+    private static WebApplicationException appPasswordToken(KeycloakSession session, UserModel user) {
+        return ErrorResponses.error(session, user, AppPasswordError.APP_PASSWORD_TOKEN);
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -87,7 +88,7 @@ public class AdminAppPasswordResource {
         int from = number("first", first, 0, 0, Integer.MAX_VALUE);
         AppPasswordInventory.Position position = position(after);
         if (first != null && position != null) {
-            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "Give first or after, not both.");
+            throw refused(AppPasswordError.FIRST_AND_AFTER);
         }
         int size = number("max", max, DEFAULT_PAGE, 1, PAGE_LIMIT);
         long now = Time.currentTimeMillis();
@@ -143,15 +144,14 @@ public class AdminAppPasswordResource {
     }
 
     /** A blank {@code after} (a script's empty variable) means from the start, like none. */
-    private static AppPasswordInventory.Position position(String after) {
+    private AppPasswordInventory.Position position(String after) {
         if (after == null || after.isBlank()) {
             return null;
         }
         try {
             return AppPasswordInventory.Position.ofCursor(after.strip());
         } catch (IllegalArgumentException e) {
-            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST,
-                    "after: the cursor of a Link rel=\"next\" header of this API.");
+            throw refused(AppPasswordError.CURSOR_INVALID);
         }
     }
 
@@ -169,8 +169,7 @@ public class AdminAppPasswordResource {
         auth.users().requireManage();
         InventoryFilter filter = filter(search, neverUsed, unusedDays, expiringDays, expired);
         if (filter.isEmpty()) {
-            throw ErrorResponses.error(AppPasswordError.FILTER_REQUIRED,
-                    "Give at least one filter (search, neverUsed, unusedDays, expiringDays, expired).");
+            throw refused(AppPasswordError.FILTER_REQUIRED);
         }
         long now = Time.currentTimeMillis();
         int revoked = 0;
@@ -227,7 +226,7 @@ public class AdminAppPasswordResource {
         UserModel user = user(userId);
         auth.users().requireManage(user);
         AppPasswordCredentialModel credential = provider().get(user, id)
-                .orElseThrow(() -> ErrorResponses.error(AppPasswordError.NOT_FOUND, "The user has no app password with this id."));
+                .orElseThrow(() -> refused(AppPasswordError.NOT_FOUND));
         if (appPasswords().revoke(user, credential, EndReason.DELETED_BY_ADMIN, userEvent(user))) {
             adminEvent(user, credential);
         }
@@ -244,10 +243,10 @@ public class AdminAppPasswordResource {
         return Response.noContent().build();
     }
 
-    private static InventoryFilter filter(String search, String neverUsed, String unusedDays, String expiringDays,
+    private InventoryFilter filter(String search, String neverUsed, String unusedDays, String expiringDays,
                                           String expired) {
         if (search != null && search.length() > MAX_SEARCH) {
-            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "search: at most " + MAX_SEARCH + " characters.");
+            throw refused(AppPasswordError.SEARCH_TOO_LONG, String.valueOf(MAX_SEARCH));
         }
         return new InventoryFilter(search, bool("neverUsed", neverUsed),
                 unusedDays == null ? null : number("unusedDays", unusedDays, 0, 0, AppPasswordPolicy.LIMIT_DAYS),
@@ -255,17 +254,17 @@ public class AdminAppPasswordResource {
                 bool("expired", expired));
     }
 
-    private static boolean bool(String name, String value) {
+    private boolean bool(String name, String value) {
         if (value == null || value.equalsIgnoreCase("false")) {
             return false;
         }
         if (value.equalsIgnoreCase("true")) {
             return true;
         }
-        throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, name + ": true or false.");
+        throw refused(AppPasswordError.NOT_BOOLEAN, name);
     }
 
-    private static int number(String name, String value, int fallback, int min, int max) {
+    private int number(String name, String value, int fallback, int min, int max) {
         if (value == null) {
             return fallback;
         }
@@ -277,8 +276,7 @@ public class AdminAppPasswordResource {
         } catch (NumberFormatException ignored) {
             // answered below like an out-of-range number
         }
-        throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST,
-                name + ": a whole number from " + min + " to " + max + ".");
+        throw refused(AppPasswordError.NOT_NUMBER, name, String.valueOf(min), String.valueOf(max));
     }
 
     /** CSV only when the client prefers it to JSON; a bare {@code *}{@code /*} gets JSON. */
@@ -316,9 +314,14 @@ public class AdminAppPasswordResource {
         UserModel user = session.users().getUserById(realm, userId);
         if (user == null) {
             auth.users().requireQuery();
-            throw ErrorResponses.error(AppPasswordError.NOT_FOUND, "User not found.");
+            throw refused(AppPasswordError.USER_NOT_FOUND);
         }
         return user;
+    }
+
+    /** A refusal in the admin's language (their locale, else the request's). */
+    private WebApplicationException refused(AppPasswordError error, Object... parameters) {
+        return ErrorResponses.error(session, auth.adminAuth().getUser(), error, parameters);
     }
 
     private AppPasswords appPasswords() {

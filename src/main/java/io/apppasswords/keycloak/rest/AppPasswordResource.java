@@ -94,9 +94,9 @@ public class AppPasswordResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response create(String body) {
         AccountCaller caller = AccountCaller.authenticate(session);
-        caller.requireRecentLogin(realm);
-        AppPasswordCreateRequest request = parse(body);
-        Long expiresAt = parseExpiry(request.expiresAt);
+        caller.requireRecentLogin(session);
+        AppPasswordCreateRequest request = parse(caller, body);
+        Long expiresAt = parseExpiry(caller, request.expiresAt);
 
         AppPasswords.Created created;
         try {
@@ -105,7 +105,7 @@ public class AppPasswordResource {
                             request.networks),
                     event(caller), caller.token().getIssuedFor());
         } catch (AppPasswordException e) {
-            throw ErrorResponses.refusal(e);
+            throw ErrorResponses.refusal(session, caller.user(), e);
         }
         AppPasswordRepresentation rep = AppPasswordRepresentation.of(created.credential());
         rep.password = created.secret();
@@ -120,7 +120,7 @@ public class AppPasswordResource {
     public Response delete(@PathParam("id") String id) {
         AccountCaller caller = AccountCaller.authenticate(session);
         AppPasswordCredentialModel credential = provider().get(caller.user(), id)
-                .orElseThrow(() -> ErrorResponses.error(AppPasswordError.NOT_FOUND, "No app password with this id."));
+                .orElseThrow(() -> ErrorResponses.error(session, caller.user(), AppPasswordError.NOT_FOUND));
         new AppPasswords(session, realm).revoke(caller.user(), credential, EndReason.DELETED_BY_USER, event(caller));
         return Response.noContent().build();
     }
@@ -131,30 +131,31 @@ public class AppPasswordResource {
         return new DeviceSetupResource(session);
     }
 
-    private static AppPasswordCreateRequest parse(String body) {
+    private AppPasswordCreateRequest parse(AccountCaller caller, String body) {
         if (body == null || body.isBlank()) {
-            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "A JSON body is required.");
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.BODY_REQUIRED);
         }
         if (body.length() > MAX_BODY) {
-            throw ErrorResponses.error(AppPasswordError.BODY_TOO_LARGE, "The body is too large.");
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.BODY_TOO_LARGE);
         }
         try {
             AppPasswordCreateRequest request = STRICT_JSON.readValue(body, AppPasswordCreateRequest.class);
             if (request == null) {
-                throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, "A JSON object is required.");
+                throw ErrorResponses.error(session, caller.user(), AppPasswordError.BODY_REQUIRED);
             }
             return request;
+        } catch (UnrecognizedPropertyException e) {
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.FIELD_UNKNOWN, e.getPropertyName());
+        } catch (MismatchedInputException e) {
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.FIELD_WRONG_TYPE);
         } catch (JsonProcessingException e) {
             // Jackson's message may quote the input back; say what is wrong without echoing it.
-            String what = e instanceof UnrecognizedPropertyException u
-                    ? "Unknown field '" + u.getPropertyName() + "'."
-                    : e instanceof MismatchedInputException ? "A field has the wrong type." : "Malformed JSON.";
-            throw ErrorResponses.error(AppPasswordError.INVALID_REQUEST, what);
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.JSON_MALFORMED);
         }
     }
 
     /** The format only; whether the policy allows the date is the lifecycle's call. */
-    private static Long parseExpiry(String expiresAt) {
+    private Long parseExpiry(AccountCaller caller, String expiresAt) {
         if (expiresAt == null) {
             return null;
         }
@@ -164,8 +165,7 @@ public class AppPasswordResource {
         try {
             return OffsetDateTime.parse(expiresAt).toInstant().toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw ErrorResponses.error(AppPasswordError.EXPIRY_UNREADABLE,
-                    "expiresAt must be an ISO-8601 date-time with offset, e.g. 2027-01-31T00:00:00Z, or \"never\".");
+            throw ErrorResponses.error(session, caller.user(), AppPasswordError.EXPIRY_UNREADABLE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.apppasswords.keycloak.rest;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import io.apppasswords.keycloak.credential.AppPasswordProtocol;
 import io.apppasswords.keycloak.credential.IpLiteral;
 import io.apppasswords.keycloak.lifecycle.AppPasswordLogin;
@@ -26,7 +27,6 @@ import org.keycloak.models.UserModel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,8 +38,9 @@ import java.util.Optional;
  * {@value #SECRET_HEADER}; a proxy that cannot is answered 403, never 401, which a device would show as a wrong
  * password. The device's credentials go through {@link AppPasswordLogin}, the check of a direct grant, with the
  * settings of the app-password step in the client's direct-grant flow. Answers: 200 with
- * {@value #REMOTE_USER}; 401 with a Basic challenge; 503 when Keycloak cannot decide. No session, token or
- * cookie is made; the password is never logged.
+ * {@value #REMOTE_USER}; 401 with a Basic challenge; 503 with {@code Retry-After} when Keycloak cannot decide
+ * (a store fails, or a user federation does not answer). No session, token or cookie is made; the password is
+ * never logged.
  */
 public class ForwardAuthResource {
 
@@ -161,11 +162,11 @@ public class ForwardAuthResource {
         HttpHeaders headers = session.getContext().getRequestHeaders();
         ClientModel client = proxyClient(headers.getHeaderString(CLIENT_HEADER), headers.getHeaderString(SECRET_HEADER));
         if (client == null) {
-            return proxyRefused("invalid_client", "The proxy's client id or secret is missing or wrong.");
+            return refused(AppPasswordError.PROXY_UNKNOWN);
         }
         Optional<AuthenticatorSettings> step = AuthenticatorSettings.forDirectGrant(realm, client);
         if (step.isEmpty()) {
-            return proxyRefused("unauthorized_client", "The proxy's client has no App Password step in its direct-grant flow.");
+            return refused(AppPasswordError.PROXY_WITHOUT_STEP);
         }
         AuthenticatorSettings settings = step.get();
         boolean trusted = settings.trustedForwarders().contains(client.getClientId());
@@ -185,6 +186,10 @@ public class ForwardAuthResource {
             AppPasswordLogin.Outcome outcome = new AppPasswordLogin(session, realm, settings.lastUseIntervalMillis())
                     .check(new AppPasswordLogin.Attempt(client, null, credentials.username(), credentials.password(),
                             source, protocol, true), event);
+            if (outcome.result() == AppPasswordLogin.Result.UNAVAILABLE) {
+                event.error(outcome.error());
+                return refused(AppPasswordError.TEMPORARILY_UNAVAILABLE);
+            }
             if (!outcome.accepted()) {
                 event.error(outcome.error());
                 return challenge();
@@ -195,10 +200,7 @@ public class ForwardAuthResource {
             // A store that cannot answer (the database): not the device's fault, so not a 401.
             session.getTransactionManager().setRollbackOnly();
             LOG.warnf("Forward-auth check in realm %s could not decide: %s", realm.getName(), e.toString());
-            return answer(Response.status(Response.Status.SERVICE_UNAVAILABLE))
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(Map.of("error", "temporarily_unavailable", "error_description", "The check could not be made; try again."))
-                    .build();
+            return refused(AppPasswordError.TEMPORARILY_UNAVAILABLE);
         }
     }
 
@@ -215,11 +217,9 @@ public class ForwardAuthResource {
         return confidential && secret != null && matches ? client : null;
     }
 
-    private static Response proxyRefused(String error, String description) {
-        return answer(Response.status(Response.Status.FORBIDDEN))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", error, "error_description", description))
-                .build();
+    /** A JSON error in the device's language (nginx passes its Accept-Language on), never cached. */
+    private Response refused(AppPasswordError error) {
+        return ErrorResponses.response(session, null, error).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     /** 401 with a Basic challenge naming the realm as people know it, for a missing, malformed or wrong credential. */

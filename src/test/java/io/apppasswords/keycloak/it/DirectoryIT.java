@@ -26,16 +26,21 @@ import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
 import static io.apppasswords.keycloak.it.DemoRealm.MAIL;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
+import static io.apppasswords.keycloak.it.ForwardAuth.device;
+import static io.apppasswords.keycloak.it.ForwardAuth.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Users of a real directory (Debian's slapd with the ppolicy overlay) through Keycloak's LDAP federation, in
- * every storage mode: the core journey, names beside the directory user's OTP device, and passwords changed
- * in the directory itself.
+ * every storage mode: the core journey, names beside the directory user's OTP device, passwords changed
+ * in the directory itself, and a directory that does not answer.
  */
 class DirectoryIT {
 
@@ -154,5 +159,52 @@ class DirectoryIT {
         assertEquals(201, fresh.status(), fresh.toString());
         assertTrue(mail(realm, uid, fresh.json().path("password").asText()).ok(), "one made after the change works");
         assertTrue(mail(realm, uid, fresh.json().path("password").asText()).ok(), "and keeps working");
+    }
+
+    /**
+     * Keycloak reports a user it cannot reach in the directory as unknown, or serves its imported copy: while
+     * the directory is down, the mail server and the reverse proxy hear "try again later" (503
+     * {@code temporarily_unavailable}), never "wrong password", for the device's right app password, a wrong
+     * one and a name nobody has; once it is back, everything works as before.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"IMPORT_WRITABLE", "NO_IMPORT_READ_ONLY"})
+    void anUnreachableDirectoryIsAnOutageNeverAWrongPassword(Mode mode) throws InterruptedException {
+        DirectoryRealm realm = DirectoryRealm.of(mode);
+        String uid = newDirectoryUser("outage");
+        HttpReply created = create(realm, accountToken(realm, uid, DIRECTORY_PASSWORD, null), "Phone");
+        assertEquals(201, created.status(), created.toString());
+        String secret = created.json().path("password").asText();
+        String forwardAuth = realm.url() + "/app-passwords/forward-auth";
+        assertTrue(mail(realm, uid, secret).ok());
+        assertEquals(200, ForwardAuth.check(forwardAuth, "GET", device(proxy("caldav"), uid, secret)).status());
+
+        Slapd.get().kill();
+        try {
+            Thread.sleep(1_500); // UserFederation holds "answers" for a second
+            List<List<String>> logins = List.of(List.of(uid, secret), List.of(uid, mutate(secret)),
+                    List.of("nobody-" + uid, secret));
+            for (List<String> login : logins) {
+                HttpReply grant = mail(realm, login.get(0), login.get(1));
+                assertEquals(503, grant.status(), mode + " " + login + ": " + grant);
+                assertEquals("temporarily_unavailable", grant.error(), grant.toString());
+                assertEquals("30", grant.header("Retry-After"), grant.toString());
+                HttpReply check = ForwardAuth.check(forwardAuth, "GET", device(proxy("caldav"), login.get(0), login.get(1)));
+                assertEquals(503, check.status(), mode + " " + login + ": " + check);
+                assertEquals("temporarily_unavailable", check.error(), check.toString());
+                assertEquals("30", check.header("Retry-After"), check.toString());
+                assertNull(check.header("WWW-Authenticate"), "an outage is no wrong password");
+            }
+            List<EventRepresentation> errors = realm.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null,
+                    null, null, 0, 100);
+            assertTrue(errors.stream().anyMatch(e -> "temporarily_unavailable".equals(e.getError())
+                    && String.valueOf(e.getDetails().get("reason")).contains("openldap")), String.valueOf(errors));
+        } finally {
+            Slapd.get().restart();
+        }
+        waitFor(() -> mail(realm, uid, secret).ok());
+        assertEquals(200, ForwardAuth.check(forwardAuth, "GET", device(proxy("caldav"), uid, secret)).status());
+        assertRefused(mail(realm, uid, mutate(secret)));
+        assertEquals(401, ForwardAuth.check(forwardAuth, "GET", device(proxy("caldav"), "nobody-" + uid, secret)).status());
     }
 }

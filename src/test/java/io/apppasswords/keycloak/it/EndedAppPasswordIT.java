@@ -24,6 +24,7 @@ import static io.apppasswords.keycloak.it.DemoRealm.MAIL_SECRET;
 import static io.apppasswords.keycloak.it.DemoRealm.MIXED;
 import static io.apppasswords.keycloak.it.DemoRealm.MIXED_SECRET;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertNoSecret;
+import static io.apppasswords.keycloak.it.AppPasswordAssertions.assertStockInvalidGrant;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.mutate;
 import static io.apppasswords.keycloak.it.AppPasswordAssertions.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -261,7 +262,7 @@ class EndedAppPasswordIT {
 
     /** A wrong main password at the web login's direct grant: since issue 23 the only kind of failure Keycloak counts here. */
     private static void webFailure(String username) {
-        assertEquals(400, TokenClient.demo().passwordGrant("demo-cli", null, username, "wrong-main-password").status());
+        assertStockInvalidGrant(TokenClient.demo().passwordGrant("demo-cli", null, username, "wrong-main-password"));
     }
 
     private static int loginErrorsAfter(String username, String secret, String error) {

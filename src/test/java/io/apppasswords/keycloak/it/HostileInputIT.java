@@ -145,6 +145,41 @@ class HostileInputIT {
         assertTrue(unknownId.status() == 404 || unknownId.status() == 400, unknownId.toString());
     }
 
+    /**
+     * One bad request, answered with the same stable {@code error} and a description in the caller's language:
+     * the user's own locale, else the request's Accept-Language, else the realm's default (English here).
+     */
+    @Test
+    void aBadRequestIsDescribedInTheCallersLanguage() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("en", "en");
+        expected.put("de", "de");
+        expected.put("ja", "ja");
+        expected.put("de;q=0.5, xx;q=0.9", "de");
+        for (Map.Entry<String, String> language : expected.entrySet()) {
+            Map<String, String> headers = language.getKey().equals("en") ? Map.of() : Map.of("Accept-Language", language.getKey());
+            HttpReply r = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), bearer, "application/json",
+                    "{\"name\": \"x\", \"colour\": \"red\"}", headers);
+            assertEquals(400, r.status(), r.toString());
+            assertEquals("invalid_request", r.error(), r.toString());
+            assertEquals(Messages.msg(Messages.of(language.getValue()), "appPasswordApiFieldUnknown", "colour"),
+                    r.json().path("error_description").asText(), language.getKey() + ": " + r);
+        }
+
+        // before anyone is known: the request's language
+        HttpReply noToken = AppPasswordApi.send("GET", AppPasswordApi.selfUrl(), null, null, null, Map.of("Accept-Language", "ja"));
+        assertEquals(401, noToken.status(), noToken.toString());
+        assertEquals("invalid_token", noToken.error(), noToken.toString());
+        assertEquals(Messages.msg(Messages.of("ja"), "appPasswordApiTokenRequired"), noToken.json().path("error_description").asText());
+
+        // a user who chose French gets French whatever the browser asks for
+        String french = Users.speaking("hostile-fr", "fr");
+        HttpReply r = AppPasswordApi.send("POST", AppPasswordApi.selfUrl(), Users.accountToken(french, Users.PASSWORD),
+                "application/json", "{", Map.of("Accept-Language", "de"));
+        assertEquals("invalid_request", r.error(), r.toString());
+        assertEquals(Messages.msg(Messages.of("fr"), "appPasswordApiJsonMalformed"), r.json().path("error_description").asText());
+    }
+
     private static String abbreviate(String s) {
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }

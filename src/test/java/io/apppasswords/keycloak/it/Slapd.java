@@ -28,11 +28,13 @@ public final class Slapd {
     public static final String ADMIN_DN = "cn=admin," + BASE_DN;
     public static final String ADMIN_PASSWORD = "ldap-admin-secret";
 
+    private static final Path BINARY = Path.of("/usr/sbin/slapd");
+
     private static Slapd instance;
 
     private final Path dir;
     private final int port;
-    private final Process process;
+    private Process process;
 
     private Slapd(Path dir, int port, Process process) {
         this.dir = dir;
@@ -76,11 +78,33 @@ public final class Slapd {
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Kills the server (SIGKILL, as a crash would), keeping its data: connections to its port are refused
+     * until {@link #restart()}.
+     */
+    public synchronized void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server again on its port with its data, after {@link #kill()}. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            return;
+        }
+        process = launch(dir, port);
+        awaitListening();
+    }
+
     // ------------------------------------------------------------------------------------------ start/stop
 
     private static Slapd start() {
-        Path slapd = Path.of("/usr/sbin/slapd");
-        if (!Files.isExecutable(slapd)) {
+        if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("slapd is not installed (apt-get install slapd ldap-utils; .ci/run does)");
         }
         Path dir;
@@ -92,16 +116,7 @@ public final class Slapd {
             throw new UncheckedIOException("preparing slapd", e);
         }
         int port = Local.freePort();
-        Process process;
-        try {
-            // -d 0: stay in the foreground as our child, log nothing but errors
-            process = new ProcessBuilder(slapd.toString(), "-d", "0", "-f", dir.resolve("slapd.conf").toString(),
-                    "-h", "ldap://127.0.0.1:" + port + "/")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting slapd", e);
-        }
-        Slapd server = new Slapd(dir, port, process);
+        Slapd server = new Slapd(dir, port, launch(dir, port));
         try {
             server.awaitListening();
             server.ldif("ldapadd", "dn: " + BASE_DN + "\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n\n"
@@ -111,6 +126,18 @@ public final class Slapd {
             throw e;
         }
         return server;
+    }
+
+    private static Process launch(Path dir, int port) {
+        try {
+            // -d 0: stay in the foreground as our child, log nothing but errors (appended: a restart keeps the log)
+            return new ProcessBuilder(BINARY.toString(), "-d", "0", "-f", dir.resolve("slapd.conf").toString(),
+                    "-h", "ldap://127.0.0.1:" + port + "/")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting slapd", e);
+        }
     }
 
     private static String config(Path dir) {

@@ -25,13 +25,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.apppasswords.keycloak.credential.AppPasswordError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Static checks of the theme messages in {@code themes/messages/}: one file for every locale Keycloak's login
- * theme ships, each with exactly the keys of the English file in its order, the same placeholders, values
+ * theme ships, each with exactly the keys of the English file in its order and the text of every refusal
+ * ({@link AppPasswordError}: pages, REST APIs, forward-auth, token endpoint), the same placeholders, values
  * that Keycloak renders as written, and real translations rather than English copies.
  */
 class ThemeMessagesTest {
@@ -98,6 +100,19 @@ class ThemeMessagesTest {
         }
     }
 
+    /**
+     * The logins refused for an ended app password, a network or a throttled source get Keycloak's
+     * wrong-password answer, so only events name them; every other refusal is shown to someone.
+     */
+    @Test
+    void everyRefusalButTheSilentLoginRefusalsHasAMessage() {
+        Set<AppPasswordError> silent = Set.of(AppPasswordError.APP_PASSWORD_DELETED, AppPasswordError.APP_PASSWORD_EXPIRED,
+                AppPasswordError.APP_PASSWORD_REVOKED, AppPasswordError.NETWORK_NOT_ALLOWED, AppPasswordError.SOURCE_THROTTLED);
+        for (AppPasswordError error : AppPasswordError.values()) {
+            assertEquals(silent.contains(error), error.messageKey() == null, error + ": " + error.messageKey());
+        }
+    }
+
     @Test
     void everyAllowListedSameAsEnglishValueIsStillTheSame() throws IOException {
         Messages english = load("en");
@@ -134,6 +149,11 @@ class ThemeMessagesTest {
         }
         if (missing.isEmpty() && extra.isEmpty() && !messages.keys.equals(english.keys)) {
             problems.add("keys are not in the order of messages_en");
+        }
+        for (AppPasswordError error : AppPasswordError.values()) {
+            if (error.messageKey() != null && !messages.values.containsKey(error.messageKey())) {
+                problems.add("no text for the refusal " + error + " (" + error.messageKey() + ")");
+            }
         }
 
         Locale javaLocale = Locale.forLanguageTag(locale.replace('_', '-'));
