@@ -29,6 +29,8 @@ class LiveRevocationIT {
     private static final Map<Line, Dovecot> DOVECOTS = new EnumMap<>(Line.class);
     /** Loaded machine: the target is 2 s (BENCHMARKS.md measures it); this only says it happened. */
     private static final long CLOSED_WITHIN_MS = 15_000;
+    /** The bound for one revoked app password's connection (measured here: 8 ms on 2.3, 64 ms on 2.4.1). */
+    private static final long REVOKED_CLOSED_WITHIN_MS = 2_000;
 
     private static synchronized Dovecot dovecot(Line line) {
         assumeTrue(Dovecot.available(line), line + " with dovecot-auth-lua is not installed here (.ci/run installs it)");
@@ -65,9 +67,9 @@ class LiveRevocationIT {
             HttpReply revoked = AppPasswordApi.delete(Users.accountToken(user, Users.PASSWORD),
                     Users.appPasswordId(user, "Phone"));
             assertEquals(204, revoked.status(), revoked.toString());
-            long closed = onPhone.closedWithin(CLOSED_WITHIN_MS);
+            long closed = onPhone.closedWithin(REVOKED_CLOSED_WITHIN_MS);
             System.out.printf("%s: revoked app password's session closed %d ms after the 204%n", line, closed);
-            assertTrue(closed >= 0, "the revoked app password's IMAP session ended; Dovecot log:\n" + dovecot.log());
+            assertTrue(closed >= 0, "the revoked app password's IMAP session ended within 2 s; Dovecot log:\n" + dovecot.log());
             assertTrue(onLaptop.alive(), "the user's other device stays connected");
             assertTrue(othersPhone.alive(), "another user's device stays connected");
             assertTrue(MailWire.imapLogin(dovecot.imapPort(), "127.0.0.2", user, phone).startsWith("a NO"),
