@@ -41,6 +41,9 @@ case "${1:-}" in
     # The shipped Lua passdb next to it: `!include auth-keycloak-2.3.conf` in place of the oauth2 passdb (README)
     install -m 0644 "$templates/dovecot/keycloak-app-passwords.lua" "$DOVECOT_CONF_DIR/keycloak-app-passwords.lua"
     render "$templates/dovecot/auth-keycloak-2.3.conf" "$DOVECOT_CONF_DIR/auth-keycloak-2.3.conf"
+    # The auth cache, for a Dovecot that Keycloak tells when an app password ends (docs/LIVE-REVOCATION.md).
+    # This setup gives Keycloak no doveadm listener to tell, so dovecot.conf leaves it out: the cache stays off.
+    render "$templates/dovecot/auth-cache.conf" "$DOVECOT_CONF_DIR/auth-cache.conf"
     # holds the client secret
     render "$templates/dovecot/keycloak-app-passwords.conf.ext" "$DOVECOT_CONF_DIR/keycloak-app-passwords.conf.ext" 0640
     chgrp dovecot "$DOVECOT_CONF_DIR/keycloak-app-passwords.conf.ext"

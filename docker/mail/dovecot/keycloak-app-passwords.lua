@@ -15,9 +15,12 @@
 -- TLS: Dovecot verifies Keycloak's certificate against ssl_client_ca_file / ssl_client_ca_dir.
 
 local USERNAME_FIELD = "app_password_username"
--- The app password's id, returned as passdb field user_app_password_id: Dovecot 2.4 tracks user_* fields, so
--- Keycloak can end exactly this app password's sessions (doveadm kick -f user_app_password_id <id>).
+-- The app password's id, returned as userdb field user_app_password_id (a passdb field named userdb_* is copied
+-- into the userdb reply): Dovecot 2.4 tells its anvil the session's userdb fields named user_*, so Keycloak
+-- can end exactly this app password's sessions (doveadm kick -f user_app_password_id <id>). A plain passdb
+-- field never reaches the anvil. Dovecot 2.3 keeps it as an unused plugin setting.
 local ID_FIELD = "app_password_id"
+local SESSION_ID_FIELD = "userdb_user_app_password_id"
 local USER_AGENT = "keycloak-app-passwords-dovecot"
 
 local settings
@@ -42,6 +45,12 @@ local function read_settings_file(path)
   end
   file:close()
   return values
+end
+
+-- Dovecot 2.4 caches a Lua passdb's answers only under the key this returns (2.3 uses %u without it). The
+-- login name as Dovecot normalised it: what Keycloak's flush names (docs/LIVE-REVOCATION.md).
+function auth_passdb_get_cache_key()
+  return "%{user}"
 end
 
 function script_init(args)
@@ -266,7 +275,7 @@ function auth_password_verify(req, password)
     local fields = { user = name }
     local id = answer[ID_FIELD]
     if type(id) == "string" and id:match("^[%w-]+$") then
-      fields.user_app_password_id = id
+      fields[SESSION_ID_FIELD] = id
     end
     return dovecot.auth.PASSDB_RESULT_OK, fields
   end

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * The requests of Dovecot's doveadm HTTP API that end sessions, and how to read its answers. Measured: 2.3.19
  * and 2.4.1 both take {@code kick}; only 2.4's has {@code passdbField}; 2.4.1's {@code authCacheFlush} with a
- * user crashes its doveadm server (an assertion in doveadm-cmd-parse.c), so 2.4 is never sent one.
+ * user crashes its doveadm server (an assertion in doveadm-cmd-parse.c), so 2.4 is never sent one here (its
+ * cache is flushed over doveadm's TCP protocol, {@link DoveadmProtocol}).
  */
 final class Doveadm {
 
@@ -26,11 +28,15 @@ final class Doveadm {
     private Doveadm() {
     }
 
-    /** Every session of the user; on 2.3 also its auth-cache entries. */
-    static String endUser(String username, boolean dovecot24) {
+    /**
+     * Every session of the user; on 2.3 also its auth-cache entries.
+     *
+     * @param cacheKeys the names the user's cache entries may be under (user name, e-mail)
+     */
+    static String endUser(String username, List<String> cacheKeys, boolean dovecot24) {
         ArrayNode batch = JSON.createArrayNode();
         if (!dovecot24) {
-            flush(batch, username);
+            flush(batch, cacheKeys);
         }
         kick(batch, "kick", null, username);
         return batch.toString();
@@ -43,16 +49,17 @@ final class Doveadm {
      *
      * @param appPasswords id to the address it was last used from ({@code null}: never used)
      */
-    static String endAppPasswords(String username, Map<String, String> appPasswords, boolean dovecot24) {
+    static String endAppPasswords(String username, List<String> cacheKeys, Map<String, String> appPasswords,
+                                  boolean dovecot24) {
         ArrayNode batch = JSON.createArrayNode();
         int n = 0;
         if (dovecot24) {
             for (String id : appPasswords.keySet()) {
-                kick(batch, "kick-" + n++, MailServerSessions.PASSDB_FIELD, id);
+                kick(batch, "kick-" + n++, MailServerSessions.SESSION_FIELD, id);
             }
             return batch.toString();
         }
-        flush(batch, username);
+        flush(batch, cacheKeys);
         Set<String> addresses = new LinkedHashSet<>(appPasswords.values());
         addresses.removeIf(Objects::isNull);
         for (String ip : addresses) {
@@ -91,9 +98,10 @@ final class Doveadm {
         return null;
     }
 
-    private static void flush(ArrayNode batch, String username) {
+    private static void flush(ArrayNode batch, List<String> cacheKeys) {
         ObjectNode parameters = JSON.createObjectNode();
-        parameters.putArray("user").add(username);
+        ArrayNode users = parameters.putArray("user");
+        cacheKeys.forEach(users::add);
         batch.addArray().add("authCacheFlush").add(parameters).add("flush");
     }
 

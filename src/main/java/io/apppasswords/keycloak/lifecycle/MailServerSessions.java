@@ -17,6 +17,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -35,7 +39,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tells the realm's Dovecot servers ({@link DoveadmSettings}) that app passwords ended, so that each one
- * flushes the user from its auth cache and disconnects the sessions that signed in with them.
+ * flushes the user from its auth cache and disconnects the sessions that signed in with them: over doveadm's
+ * HTTP API ({@link Doveadm}) or its TCP protocol ({@code doveadm://}, {@link DoveadmProtocol}; the only way to
+ * flush one user on Dovecot 2.4.1). The flush comes first, on the same connection, so that a kicked device that
+ * reconnects at once is asked for by Keycloak rather than answered from the cache.
  *
  * <p>What ends in a transaction is collected on that transaction and sent only once it has committed (never
  * if it rolls back), by the node that committed it, from a pool thread of Keycloak's executors: the request
@@ -43,9 +50,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #RETRY_FOR}, so a slow or dead one delays nobody else. Lost only with the node that committed.
  *
  * <p>Dovecot 2.4 disconnects exactly the sessions of one app password: the shipped Lua passdb returns its id
- * in the passdb field {@value #PASSDB_FIELD}, which {@code doveadm kick -f} matches. Dovecot 2.3 kicks only by
+ * as the userdb field {@value #SESSION_FIELD}, which {@code doveadm kick -f} matches. Dovecot 2.3 kicks only by
  * user and address: the user's sessions from the address the app password was last used from go (other
- * devices of the user behind that address with it). Which one a server is, its API's command list tells.
+ * devices of the user behind that address with it). Which one a server is, its HTTP API's command list or its
+ * TCP protocol's version tells.
  * When all of a user's app passwords end, or the user is disabled, deleted or locked, the user is kicked.
  *
  * <p>Each failure is logged (never the key) and, where the realm stores admin events, stored as one with the
@@ -55,8 +63,11 @@ public final class MailServerSessions {
 
     private static final Logger LOG = Logger.getLogger(MailServerSessions.class);
 
-    /** The passdb field (tracked by Dovecot 2.4's anvil because of its {@code user_} prefix) naming the app password. */
-    public static final String PASSDB_FIELD = "user_app_password_id";
+    /**
+     * The session's userdb field naming the app password: Dovecot 2.4 hands the anvil the userdb fields named
+     * {@code user_*}, and {@code kick -f} matches them (the Lua passdb returns it as {@code userdb_} + this).
+     */
+    public static final String SESSION_FIELD = "user_app_password_id";
     static final Duration RETRY_FOR = Duration.ofMinutes(15);
     static final Duration FIRST_RETRY = Duration.ofSeconds(2);
     static final Duration LONGEST_WAIT = Duration.ofMinutes(2);
@@ -71,7 +82,7 @@ public final class MailServerSessions {
         t.setDaemon(true);
         return t;
     });
-    /** Per base URL: whether its kick knows {@code passdbField} (Dovecot 2.4). */
+    /** Per server: whether its kick matches a userdb field (Dovecot 2.4). */
     private static final Map<URI, Boolean> KICKS_BY_FIELD = new ConcurrentHashMap<>();
 
     private MailServerSessions() {
@@ -85,7 +96,7 @@ public final class MailServerSessions {
     static void ended(KeycloakSession session, RealmModel realm, UserModel user, String appPasswordId, String lastIp) {
         Pending pending = pending(session, realm);
         if (pending != null) {
-            pending.targets.computeIfAbsent(user.getUsername(), Target::new).appPasswords.put(appPasswordId, lastIp);
+            pending.targets.computeIfAbsent(user.getUsername(), n -> new Target(user)).appPasswords.put(appPasswordId, lastIp);
         }
     }
 
@@ -96,7 +107,7 @@ public final class MailServerSessions {
     public static void userEnded(KeycloakSession session, RealmModel realm, UserModel user) {
         Pending pending = pending(session, realm);
         if (pending != null) {
-            pending.targets.computeIfAbsent(user.getUsername(), Target::new).whole = true;
+            pending.targets.computeIfAbsent(user.getUsername(), n -> new Target(user)).whole = true;
         }
     }
 
@@ -157,11 +168,22 @@ public final class MailServerSessions {
     /** Who to disconnect on one server: the whole user, or the sessions of some of its app passwords. */
     private static final class Target {
         final String username;
+        /**
+         * The names Dovecot may have cached the user under: the login name as Dovecot lower-cases it, which is
+         * the user name or the e-mail (Keycloak takes either).
+         */
+        final List<String> cacheKeys;
         final Map<String, String> appPasswords = new LinkedHashMap<>(); // id -> last address, may be null
         boolean whole;
 
-        Target(String username) {
-            this.username = username;
+        Target(UserModel user) {
+            this.username = user.getUsername();
+            Set<String> keys = new LinkedHashSet<>();
+            keys.add(username.toLowerCase(Locale.ROOT));
+            if (user.getEmail() != null && !user.getEmail().isBlank()) {
+                keys.add(user.getEmail().toLowerCase(Locale.ROOT));
+            }
+            this.cacheKeys = List.copyOf(keys);
         }
     }
 
@@ -190,7 +212,10 @@ public final class MailServerSessions {
         private void run() {
             Outcome outcome;
             try {
-                outcome = post(commands(kicksByField()));
+                outcome = DoveadmProtocol.SCHEME.equalsIgnoreCase(server.getScheme()) ? overTcp()
+                        : post(commands(kicksByField()));
+            } catch (DoveadmProtocol.Refused e) {
+                outcome = Outcome.refused(e.getMessage());
             } catch (NotAnswered e) {
                 outcome = e.outcome;
             } catch (Exception e) {
@@ -228,9 +253,36 @@ public final class MailServerSessions {
 
         private String commands(boolean byField) {
             if (target.whole) {
-                return Doveadm.endUser(target.username, byField);
+                return Doveadm.endUser(target.username, target.cacheKeys, byField);
             }
-            return Doveadm.endAppPasswords(target.username, target.appPasswords, byField);
+            return Doveadm.endAppPasswords(target.username, target.cacheKeys, target.appPasswords, byField);
+        }
+
+        /**
+         * Over doveadm's TCP protocol: every command on one connection, in order (the flush before any kick);
+         * each runs even if one before it failed, and the first failure is the outcome.
+         */
+        private Outcome overTcp() throws IOException {
+            Boolean known = KICKS_BY_FIELD.get(server);
+            if (known == null) {
+                known = DoveadmProtocol.minorVersion(server) >= DoveadmProtocol.MINOR_OF_2_4;
+                KICKS_BY_FIELD.put(server, known);
+            }
+            List<List<String>> commands = target.whole ? DoveadmProtocol.endUser(target.username, target.cacheKeys)
+                    : DoveadmProtocol.endAppPasswords(target.username, target.cacheKeys, target.appPasswords, known);
+            Outcome outcome = Outcome.OK;
+            try (DoveadmProtocol connection = DoveadmProtocol.open(server, key)) {
+                for (List<String> command : commands) {
+                    DoveadmProtocol.Reply reply = connection.run(command);
+                    if (outcome.ok() && !DoveadmProtocol.succeeded(command, reply)) {
+                        String problem = String.join(" ", command.subList(0, command.indexOf("--")))
+                                + " failed: " + (reply.error().isEmpty() ? "no reason given" : reply.error());
+                        outcome = DoveadmProtocol.TEMPORARY.equals(reply.error()) ? Outcome.retry(problem)
+                                : Outcome.refused(problem);
+                    }
+                }
+            }
+            return outcome;
         }
 
         private Outcome post(String body) throws Exception {

@@ -10,14 +10,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The mail servers to tell when an app password ends: base URLs of Dovecot's doveadm HTTP API and its key
- * ({@code doveadm_api_key}), kept with the realm's other app-password settings. No URL: nobody is told.
+ * The mail servers to tell when an app password ends: base URLs of Dovecot's doveadm HTTP API, or
+ * {@code doveadm://host:port} for doveadm's own TCP protocol, and their key ({@code doveadm_api_key}, or
+ * {@code doveadm_password} for the TCP protocol), kept with the realm's other app-password settings. No URL:
+ * nobody is told.
  *
- * @param urls   base URLs, e.g. {@code https://mail1.example.com:8080/doveadm/v1}
+ * @param urls   e.g. {@code https://mail1.example.com:8080/doveadm/v1} or {@code doveadm://mail1.example.com:2425}
  * @param apiKey the key as saved: the key itself or a vault reference {@code ${vault.NAME}}; resolve it with
  *               {@link #apiKey(KeycloakSession)}, never log it
  */
 public record DoveadmSettings(List<URI> urls, String apiKey) {
+
+    /** doveadm's own TCP protocol (a {@code service doveadm} inet listener other than the HTTP one). */
+    public static final String DOVEADM_SCHEME = "doveadm";
 
     /** The realm's values of {@link Settings#DOVEADM_URLS} and {@link Settings#DOVEADM_API_KEY}. */
     public static DoveadmSettings of(SettingValues values) {
@@ -26,7 +31,8 @@ public record DoveadmSettings(List<URI> urls, String apiKey) {
 
     /**
      * The catalogue's parser of {@link Settings#DOVEADM_URLS}: URLs separated by commas or spaces, each an
-     * absolute http or https URL with a host and nothing after the path.
+     * absolute http or https URL with a host and nothing after the path, or {@code doveadm://host:port} with
+     * nothing else.
      */
     static List<URI> urls(String value) {
         List<URI> urls = new ArrayList<>();
@@ -57,14 +63,16 @@ public record DoveadmSettings(List<URI> urls, String apiKey) {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             boolean web = scheme.equals("http") || scheme.equals("https");
-            if (web && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+            boolean tcp = scheme.equals(DOVEADM_SCHEME) && uri.getPort() > 0
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty());
+            if ((web || tcp) && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
                     && uri.getRawUserInfo() == null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
             // refused below, like any other URL that is no doveadm API's
         }
-        throw new IllegalArgumentException("not an http or https URL with a host");
+        throw new IllegalArgumentException("not an http or https URL with a host, nor doveadm://host:port");
     }
 
     @Override

@@ -133,12 +133,14 @@ public final class Settings {
 
     public static final Setting<List<URI>> DOVEADM_URLS = add(Setting.of(REALM_POLICY, "doveadmUrls",
             Setting.Type.STRING, List.of(), DoveadmSettings::urls, "Dovecot doveadm API URLs",
-            "Base URLs of each Dovecot's doveadm HTTP API (e.g. https://mail1.internal:8080/doveadm/v1), "
+            "Base URLs of each Dovecot's doveadm HTTP API (e.g. https://mail1.internal:8080/doveadm/v1), or "
+                    + "doveadm://host:port for doveadm's TCP listener (needed to flush Dovecot 2.4's auth cache), "
                     + "separated by commas or spaces. When an app password ends, each one flushes the user's auth "
                     + "cache and disconnects the sessions that signed in with it. Empty: off."));
     public static final Setting<String> DOVEADM_API_KEY = add(Setting.secret(REALM_POLICY, "doveadmApiKey",
             "Dovecot doveadm API key",
-            "Dovecot's doveadm_api_key, or better a vault reference such as ${vault.doveadm-api-key}."));
+            "Dovecot's doveadm_api_key (doveadm_password for doveadm:// URLs), or better a vault reference such as "
+                    + "${vault.doveadm-api-key}."));
 
     // Guessing over the mail server (issue 23): read through AttackPolicy.
 

@@ -483,4 +483,45 @@ public final class Dovecot implements AutoCloseable {
         Commands.check(List.of("chown", "0:" + gid, file.toString()));
     }
 
+    // Live revocation with the auth cache (LiveRevocationIT)
+
+    private final int doveadmTcpPort = Local.freePort();
+
+    /**
+     * doveadm's own TCP protocol on 127.0.0.1 ({@link #doveadmTcpUrl()}), authenticated with this
+     * {@code doveadm_password} (a file without a trailing newline, as for the API key).
+     */
+    public Dovecot doveadmTcp(String password) {
+        String file = write("doveadm-password", password);
+        try {
+            restrict(dir.resolve("doveadm-password"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return setting("doveadm_password = <" + file).setting("""
+                service doveadm {
+                  inet_listener doveadm {
+                    port = %d
+                    %s = 127.0.0.1
+                  }
+                }""".formatted(doveadmTcpPort, line == Line.V2_4 ? "listen" : "address"));
+    }
+
+    /** What Keycloak's policy setting {@code doveadmUrls} names for {@link #doveadmTcp}. */
+    public String doveadmTcpUrl() {
+        return "doveadm://127.0.0.1:" + doveadmTcpPort;
+    }
+
+    /** The shipped {@code auth-cache.conf}, included after the auth part of {@link #keycloakPassdb}. */
+    public Dovecot authCache() {
+        try {
+            Files.copy(TEMPLATES.resolve("auth-cache.conf"), dir.resolve("auth-cache.conf"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("auth.conf"), "\n!include " + inside + "/auth-cache.conf\n",
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,18 +22,19 @@ class DoveadmTest {
         ended.put("id-3", "192.0.2.10");
         assertEquals("[[\"authCacheFlush\",{\"user\":[\"alice\"]},\"flush\"],"
                         + "[\"kick\",{\"mask\":[\"alice\",\"192.0.2.10\"]},\"kick-0\"]]",
-                Doveadm.endAppPasswords("alice", ended, false));
+                Doveadm.endAppPasswords("alice", List.of("alice"), ended, false));
     }
 
     @Test
-    void dovecot24KicksByThePassdbFieldAndNeverFlushes() {
+    void dovecot24OverHttpKicksByTheSessionFieldAndNeverFlushes() {
         Map<String, String> ended = new LinkedHashMap<>();
         ended.put("id-1", "192.0.2.10");
         assertEquals("[[\"kick\",{\"passdbField\":\"user_app_password_id\",\"mask\":[\"id-1\"]},\"kick-0\"]]",
-                Doveadm.endAppPasswords("alice", ended, true));
-        assertEquals("[[\"kick\",{\"mask\":[\"alice\"]},\"kick\"]]", Doveadm.endUser("alice", true));
-        assertEquals("[[\"authCacheFlush\",{\"user\":[\"alice\"]},\"flush\"],[\"kick\",{\"mask\":[\"alice\"]},\"kick\"]]",
-                Doveadm.endUser("alice", false));
+                Doveadm.endAppPasswords("alice", List.of("alice"), ended, true));
+        assertEquals("[[\"kick\",{\"mask\":[\"alice\"]},\"kick\"]]", Doveadm.endUser("alice", List.of("alice"), true));
+        assertEquals("[[\"authCacheFlush\",{\"user\":[\"alice\",\"alice@example.com\"]},\"flush\"],"
+                        + "[\"kick\",{\"mask\":[\"alice\"]},\"kick\"]]",
+                Doveadm.endUser("alice", List.of("alice", "alice@example.com"), false));
     }
 
     @Test

@@ -53,6 +53,19 @@ class DoveadmSettingsTest {
     }
 
     @Test
+    void doveadmsTcpProtocolIsAHostAndAPortAndNothingElse() {
+        assertEquals(List.of(URI.create("doveadm://mail1.internal:2425"), URI.create("https://mail2/doveadm/v1")),
+                read(Map.of(URLS, "doveadm://mail1.internal:2425 https://mail2/doveadm/v1")).urls());
+        assertEquals(List.of(), AppPasswordPolicy.problems(Map.of(URLS, "DOVEADM://10.0.0.5:2425")));
+        for (String bad : List.of("doveadm://mail.internal", "doveadm://mail:2425/doveadm/v1", "doveadm://u:pw@mail:2425",
+                "doveadm://mail:2425?x=1", "doveadm://:2425", "doveadm:mail:2425")) {
+            List<PolicyProblem> problems = AppPasswordPolicy.problems(Map.of(URLS, bad));
+            assertEquals(1, problems.size(), bad);
+            assertEquals(URLS, problems.get(0).key());
+        }
+    }
+
+    @Test
     void theKeyIsNeverPrinted() {
         DoveadmSettings settings = read(Map.of(URLS, "http://mail/doveadm/v1", API_KEY, "s3cret-key"));
         assertFalse(settings.toString().contains("s3cret-key"), settings.toString());
