@@ -71,7 +71,8 @@ class AppPasswordHousekeepingTest {
         AppPasswordCredentialData used = data(NOW - minute, NOW - DAY);
         assertEquals(Set.of(Step.DISCONNECT_EXPIRED), due(used, NOW - 100 * DAY), "just expired, used");
         assertEquals(Set.of(Step.DISCONNECT_EXPIRED), due(data(NOW, NOW - DAY), NOW - 100 * DAY), "expires this instant");
-        assertEquals(Set.of(), due(data(NOW + minute, NOW - DAY), NOW - 100 * DAY), "not yet expired");
+        assertEquals(Set.of(Step.WARN_EXPIRY), due(data(NOW + minute, NOW - DAY), NOW - 100 * DAY),
+                "not yet expired: only warned of");
         assertEquals(Set.of(), AppPasswordHousekeeping.due(used, NOW - 100 * DAY, new Reach(POLICY, true, false), NOW),
                 "a realm that tells no mail server");
 
