@@ -6,6 +6,8 @@
 #   bench/imap.sh                          # 2 rounds, 15 s per measurement: about 8 minutes
 #   bench/imap.sh -Dbench.duration=5       # any -D option of ImapBenchmark (see its Javadoc)
 # Runs as root (Dovecot's mail user is nobody). The table also goes to target/bench/imap-results.md.
+# BENCH_CLASS picks another benchmark through Dovecot (bench/revocation.sh, bench/imap-cache.sh), BENCH_NAME
+# names its Keycloak log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +21,8 @@ done
 exec java \
   -Dkeycloak.home=target/keycloak-dist/keycloak-26.7.3 \
   -Dapp-passwords.jar=target/keycloak-app-passwords.jar \
-  -Dkeycloak.server.log=target/bench/keycloak-server-imap.log \
+  -Dkeycloak.server.log="target/bench/keycloak-server-${BENCH_NAME:-imap}.log" \
   -Dkeycloak.start.timeout=600 \
   "$@" \
   -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" \
-  io.apppasswords.keycloak.bench.ImapBenchmark
+  "${BENCH_CLASS:-io.apppasswords.keycloak.bench.ImapBenchmark}"

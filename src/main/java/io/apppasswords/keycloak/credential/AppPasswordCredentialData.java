@@ -34,6 +34,7 @@ public class AppPasswordCredentialData {
     private String lastUsedProtocol;
     private Long warnedUnused;
     private Long warnedExpiry;
+    private Long disconnectedExpiry;
 
     public AppPasswordCredentialData() {
     }
@@ -145,5 +146,17 @@ public class AppPasswordCredentialData {
 
     public void setWarnedExpiry(Long warnedExpiry) {
         this.warnedExpiry = warnedExpiry;
+    }
+
+    /**
+     * The expiry at which the mail servers were last told to end this app password's sessions, so they are told
+     * once per expiry while the expired row is kept.
+     */
+    public Long getDisconnectedExpiry() {
+        return disconnectedExpiry;
+    }
+
+    public void setDisconnectedExpiry(Long disconnectedExpiry) {
+        this.disconnectedExpiry = disconnectedExpiry;
     }
 }

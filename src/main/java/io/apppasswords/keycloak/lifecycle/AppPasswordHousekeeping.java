@@ -16,6 +16,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The realm policies' periodic work on app passwords, one scheduled task running four named steps:
- * {@link Step#EXPIRE} (expired longer ago than the grace period), {@link Step#REVOKE_UNUSED} (unused for
+ * The realm policies' periodic work on app passwords, one scheduled task running five named steps:
+ * {@link Step#EXPIRE} (expired longer ago than the grace period), {@link Step#DISCONNECT_EXPIRED} (just expired:
+ * its devices' mail sessions end, while the row is kept), {@link Step#REVOKE_UNUSED} (unused for
  * {@code revokeUnusedDays}), the warnings {@code warnDaysBefore} days ahead of either ({@link Step#WARN_EXPIRY},
  * {@link Step#WARN_UNUSED}: once per app password and reason, the data remembers what was warned of, so a later
  * use or a new expiry brings a new warning), and forgetting the records of ended app passwords past their
@@ -34,7 +36,9 @@ import java.util.Set;
  *
  * <p>Each run reads one page of rows of each kind ({@link CredentialRows}, id order, resuming where the last
  * run stopped, wrapping around at the end) and makes at most {@value #MAX_CHANGES} changes (deletions and
- * warnings) to app passwords, so a run's cost is bounded whatever the number of users. Ending goes through
+ * warnings) to app passwords, so a run's cost is bounded whatever the number of users. The app passwords that
+ * just expired are read apart ({@link #justExpired}, at most {@value #MAX_CHANGES}), so that their devices are
+ * disconnected within one interval of the expiry, not when the walk comes by. Ending goes through
  * {@link AppPasswords#end}, so the REMOVE_CREDENTIAL event says why; warnings are e-mailed after the run
  * commits, never holding it up. Credentials of federated users (stored beside an LDAP user) are not in this
  * table and are not cleaned up; they are refused at login all the same.
@@ -44,6 +48,11 @@ public class AppPasswordHousekeeping implements Runnable {
     public static final String TASK_NAME = "app-password-housekeeping";
     static final int PAGE = 500;
     static final int MAX_CHANGES = 100;
+    /**
+     * How long after its expiry an app password's sessions are still ended: the first run after an upgrade, or
+     * after the realm's mail servers were configured, must not disconnect every device that expired long ago.
+     */
+    static final Duration DISCONNECT_WITHIN = Duration.ofDays(1);
 
     private static final Logger LOG = Logger.getLogger(AppPasswordHousekeeping.class);
 
@@ -51,6 +60,13 @@ public class AppPasswordHousekeeping implements Runnable {
     enum Step {
         /** Ends an app password expired longer ago than {@code expiredGraceDays}. */
         EXPIRE,
+        /**
+         * Tells the realm's mail servers ({@link MailServerSessions}) to end the sessions of an app password that
+         * expired within {@link #DISCONNECT_WITHIN} and was used: once per expiry, noted in its data
+         * ({@code disconnectedExpiry}); the row stays for {@code expiredGraceDays}. On a cluster the row's
+         * update is the claim: only the run that commits it sends.
+         */
+        DISCONNECT_EXPIRED,
         /** Ends an app password not used (never used: created) for {@code revokeUnusedDays}. */
         REVOKE_UNUSED,
         /** E-mails that an app password expires within {@code warnDaysBefore}. */
@@ -74,26 +90,39 @@ public class AppPasswordHousekeeping implements Runnable {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
                     .executeIfNotExecuted(TASK_NAME, intervalSeconds,
-                            () -> appPasswords(session) + endedRecords(session)));
+                            () -> justExpired(session) + appPasswords(session) + endedRecords(session)));
         } catch (RuntimeException e) {
             LOG.warnf(e, "housekeeping of app passwords failed; retrying in %d s", intervalSeconds);
         }
     }
 
     /**
-     * The steps due now for an app password with this data, created at {@code created}: one end
-     * ({@link Step#EXPIRE} or {@link Step#REVOKE_UNUSED}), else the warnings not yet given (only when the
-     * realm {@code canMail}), else none.
+     * What a realm offers the steps: its policy, whether it can send e-mail, whether it tells mail servers
+     * when app passwords end.
      */
-    static Set<Step> due(AppPasswordCredentialData data, long created, AppPasswordPolicy policy, long now,
-                         boolean canMail) {
+    record Reach(AppPasswordPolicy policy, boolean canMail, boolean tellsMailServers) {
+    }
+
+    /**
+     * The steps due now for an app password with this data, created at {@code created}: one end
+     * ({@link Step#EXPIRE} or {@link Step#REVOKE_UNUSED}), else, expired, the disconnection (only when the realm
+     * {@code tellsMailServers}), else the warnings not yet given (only when the realm {@code canMail}), else none.
+     */
+    static Set<Step> due(AppPasswordCredentialData data, long created, Reach reach, long now) {
+        AppPasswordPolicy policy = reach.policy();
+        boolean canMail = reach.canMail();
         Long expiresAt = data.getExpiresAt();
         boolean expired = expiresAt != null && expiresAt <= now;
         if (expired && now >= policy.removableAfter(expiresAt)) {
             return EnumSet.of(Step.EXPIRE);
         }
+        if (expired) {
+            boolean disconnect = reach.tellsMailServers() && data.getLastUsedAt() != null
+                    && now - expiresAt <= DISCONNECT_WITHIN.toMillis() && !expiresAt.equals(data.getDisconnectedExpiry());
+            return disconnect ? EnumSet.of(Step.DISCONNECT_EXPIRED) : EnumSet.noneOf(Step.class);
+        }
         long lastActivity = lastActivity(data, created);
-        Long unusedAt = expired ? null : policy.unusedRevocationAt(lastActivity);
+        Long unusedAt = policy.unusedRevocationAt(lastActivity);
         if (unusedAt != null && now >= unusedAt) {
             return EnumSet.of(Step.REVOKE_UNUSED);
         }
@@ -118,18 +147,45 @@ public class AppPasswordHousekeeping implements Runnable {
         return !policy.remembers(record.endedAt, now);
     }
 
-    /** One bounded pass over app passwords: expire, revoke unused, warn; returns how many it changed. */
+    /**
+     * The used app passwords that expired within {@link #DISCONNECT_WITHIN} and are not yet disconnected, in the
+     * realms that tell mail servers, read by a query of their own so that {@link Step#DISCONNECT_EXPIRED} reaches
+     * each at the first run after its expiry, wherever the walk of {@link #appPasswords} stands; returns how many
+     * it changed. Without such a realm it reads nothing.
+     */
+    int justExpired(KeycloakSession session) {
+        Map<String, Reach> reaches = new HashMap<>();
+        session.realms().getRealmsStream().filter(realm -> RealmPolicy.doveadm(realm).enabled())
+                .forEach(realm -> reaches.put(realm.getId(), reach(realm)));
+        if (reaches.isEmpty()) {
+            return 0;
+        }
+        long now = Time.currentTimeMillis();
+        int changed = 0;
+        for (CredentialRows.Row row : CredentialRows.expiredNotDisconnected(session, reaches.keySet(),
+                now - DISCONNECT_WITHIN.toMillis(), now, MAX_CHANGES)) {
+            if (handle(session, row, now, reaches)) {
+                changed++;
+            }
+        }
+        if (changed > 0) {
+            LOG.debugf("had the sessions of %d expired app passwords ended", changed);
+        }
+        return changed;
+    }
+
+    /** One bounded pass over app passwords: expire, disconnect, revoke unused, warn; returns how many it changed. */
     int appPasswords(KeycloakSession session) {
         List<CredentialRows.Row> rows = CredentialRows.page(session, AppPasswordCredentialModel.TYPE, cursor, PAGE);
         long now = Time.currentTimeMillis();
-        Map<String, AppPasswordPolicy> policies = new HashMap<>();
+        Map<String, Reach> reaches = new HashMap<>();
         int changed = 0;
         String handled = cursor;
         for (CredentialRows.Row row : rows) {
             if (changed == MAX_CHANGES) {
                 break;
             }
-            if (handle(session, row, now, policies)) {
+            if (handle(session, row, now, reaches)) {
                 changed++;
             }
             handled = row.id();
@@ -137,7 +193,7 @@ public class AppPasswordHousekeeping implements Runnable {
         boolean wholePage = !rows.isEmpty() && handled.equals(rows.get(rows.size() - 1).id());
         cursor = wholePage && rows.size() < PAGE || rows.isEmpty() ? "" : handled;
         if (changed > 0) {
-            LOG.debugf("ended or warned of %d app passwords", changed);
+            LOG.debugf("ended, disconnected or warned of %d app passwords", changed);
         }
         return changed;
     }
@@ -182,14 +238,14 @@ public class AppPasswordHousekeeping implements Runnable {
 
     /** Runs the steps due for one app password; returns whether it changed anything. */
     private static boolean handle(KeycloakSession session, CredentialRows.Row row, long now,
-                                  Map<String, AppPasswordPolicy> policies) {
+                                  Map<String, Reach> reaches) {
         AppPasswordCredentialData data = read(row.data(), AppPasswordCredentialData.class);
         RealmModel realm = data == null ? null : session.realms().getRealm(row.realmId());
         if (realm == null) {
             return false;
         }
-        AppPasswordPolicy policy = policies.computeIfAbsent(realm.getId(), id -> RealmPolicy.of(realm));
-        Set<Step> steps = due(data, row.created(), policy, now, AppPasswordMailer.hasSmtp(realm));
+        Reach reach = reaches.computeIfAbsent(realm.getId(), id -> reach(realm));
+        Set<Step> steps = due(data, row.created(), reach, now);
         if (steps.isEmpty()) {
             return false;
         }
@@ -206,7 +262,10 @@ public class AppPasswordHousekeeping implements Runnable {
         if (steps.contains(Step.REVOKE_UNUSED)) {
             return end(session, realm, user, credential, EndReason.UNUSED);
         }
-        return warn(session, realm, user, credential, steps, policy);
+        if (steps.contains(Step.DISCONNECT_EXPIRED)) {
+            return disconnect(session, realm, user, credential);
+        }
+        return warn(session, realm, user, credential, steps, reach.policy());
     }
 
     /** {@link Step#EXPIRE} and {@link Step#REVOKE_UNUSED}. */
@@ -214,6 +273,23 @@ public class AppPasswordHousekeeping implements Runnable {
                                AppPasswordCredentialModel credential, EndReason reason) {
         return new AppPasswords(session, realm).end(user, credential, reason,
                 AppPasswordEvents.system(session, realm, user, null));
+    }
+
+    /**
+     * {@link Step#DISCONNECT_EXPIRED}: notes the expiry in the app password's data and has the mail servers told
+     * once the run commits, as for a revocation of that app password (nothing is sent if the run rolls back).
+     */
+    private static boolean disconnect(KeycloakSession session, RealmModel realm, UserModel user,
+                                      AppPasswordCredentialModel credential) {
+        AppPasswordCredentialData data = credential.getData();
+        if (data.getExpiresAt() == null || data.getExpiresAt().equals(data.getDisconnectedExpiry())) {
+            return false; // the row as read by the page was older than the credential
+        }
+        data.setDisconnectedExpiry(data.getExpiresAt());
+        credential.writeData();
+        user.credentialManager().updateStoredCredential(credential);
+        MailServerSessions.ended(session, realm, user, credential.getId(), data.getLastUsedIp());
+        return true;
     }
 
     /**
@@ -239,6 +315,10 @@ public class AppPasswordHousekeeping implements Runnable {
         credential.writeData();
         user.credentialManager().updateStoredCredential(credential);
         return true;
+    }
+
+    private static Reach reach(RealmModel realm) {
+        return new Reach(RealmPolicy.of(realm), AppPasswordMailer.hasSmtp(realm), RealmPolicy.doveadm(realm).enabled());
     }
 
     /** When it was last used, or, never used, created. */

@@ -90,8 +90,8 @@ public final class AppPasswordInventory {
     /** Up to this many matching users and names are read by id; more go by the walk. */
     static final int FEW = 500;
 
-    private static final String LAST_USED = "\"lastUsedAt\":";
-    private static final String EXPIRES = "\"expiresAt\":";
+    static final String LAST_USED = "\"lastUsedAt\":";
+    static final String EXPIRES = "\"expiresAt\":";
     private static final int MILLIS_DIGITS = 13;
 
     private final KeycloakSession session;
@@ -192,15 +192,18 @@ public final class AppPasswordInventory {
         return query;
     }
 
-    private static String absent(String key) {
+    /** JPQL: the credential {@code c}'s JSON data holds no {@code key} (a time's, as {@code "name":}). */
+    static String absent(String key) {
         return "locate('" + key + "', c.credentialData) = 0";
     }
 
-    private static String present(String key) {
+    /** JPQL: the credential {@code c}'s JSON data holds {@code key}. */
+    static String present(String key) {
         return "locate('" + key + "', c.credentialData) > 0";
     }
 
-    private static String value(String key) {
+    /** JPQL: the 13 digits of the time under {@code key} in {@code c}'s JSON data, to compare with {@link #millis}. */
+    static String value(String key) {
         return "substring(c.credentialData, locate('" + key + "', c.credentialData) + " + key.length() + ", "
                 + MILLIS_DIGITS + ")";
     }

@@ -89,7 +89,8 @@ public final class MailServerSessions {
     }
 
     /**
-     * One app password ended in {@code session}'s transaction.
+     * One app password ended, or expired ({@link AppPasswordHousekeeping}), in {@code session}'s transaction: its
+     * sessions go.
      *
      * @param lastIp the address it was last used from, {@code null} if unknown (Dovecot 2.3 then kicks nobody)
      */

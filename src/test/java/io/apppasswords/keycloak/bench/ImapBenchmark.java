@@ -40,18 +40,18 @@ public final class ImapBenchmark {
     private static final int DURATION = Integer.getInteger("bench.duration", 15);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
-    private static final List<Integer> CLIENTS = List.of(System.getProperty("bench.clients", "4,16").split(","))
+    static final List<Integer> CLIENTS = List.of(System.getProperty("bench.clients", "4,16").split(","))
             .stream().map(String::trim).map(Integer::parseInt).toList();
     private static final int USERS = Integer.getInteger("bench.users", 32);
     private static final String MAIL_CLIENT = "mail-server";
     private static final String MAIL_SECRET = "mail-server-secret";
     private static final String DEFAULT_SCOPES_CLIENT = "bench-mail-default-scopes";
 
-    private record Scenario(String name, Dovecot dovecot) {
+    record Scenario(String name, Dovecot dovecot) {
     }
 
     /** Logins per second of the best round, and the failed logins of all rounds. */
-    private record Result(double perSecond, long failed) {
+    record Result(double perSecond, long failed) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -136,7 +136,12 @@ public final class ImapBenchmark {
         }
     }
 
-    private static Map<String, Map<Integer, Result>> run(List<Scenario> scenarios, List<String[]> users) throws Exception {
+    /**
+     * Every scenario with each number of {@link #CLIENTS}, in rounds that each start one scenario later; per
+     * scenario and number of clients the best round's logins/s and all rounds' failures. {@code users}: name and
+     * app password each.
+     */
+    static Map<String, Map<Integer, Result>> run(List<Scenario> scenarios, List<String[]> users) throws Exception {
         Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
         for (int clients : CLIENTS) {
             for (int round = 0; round < ROUNDS; round++) {

@@ -524,4 +524,27 @@ public final class Dovecot implements AutoCloseable {
         }
         return this;
     }
+
+    // A hung server (LiveRevocationJourneysIT)
+
+    /**
+     * Stops the master and every process under it ({@code SIGSTOP}), as a hung server: the kernel still accepts
+     * connections to its listeners, but nothing answers and no session ends until {@link #thaw()}.
+     */
+    public synchronized void freeze() {
+        signal("-STOP", List.of(process.toHandle())); // the master first: it forks no new child while stopped
+        signal("-STOP", process.descendants().toList());
+    }
+
+    /** Lets a {@link #freeze() frozen} Dovecot run on ({@code SIGCONT}), its children before the master. */
+    public synchronized void thaw() {
+        signal("-CONT", process.descendants().toList());
+        signal("-CONT", List.of(process.toHandle()));
+    }
+
+    private static void signal(String signal, List<ProcessHandle> processes) {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        processes.forEach(p -> command.add(String.valueOf(p.pid())));
+        Commands.run(command); // non-zero if one exited meanwhile: the others are signalled all the same
+    }
 }

@@ -48,6 +48,8 @@ public final class KeycloakServer {
 
     /** How long the shared server keeps the device set-up links of a new app password working. */
     public static final int DEVICE_LINK_SECONDS = 30;
+    /** The shared server's clean-up interval (default 15 min), so a test sees expiry handled. */
+    public static final int CLEANUP_INTERVAL_SECONDS = 2;
 
     private KeycloakServer(Path home, Path log, int httpPort, Map<String, String> options) {
         this.home = home;
@@ -61,8 +63,7 @@ public final class KeycloakServer {
         // DEBUG for the extension and for what Keycloak logs about events and flows, so the
         // leak check (NoSecretInLogIT) reads everything that could carry a secret
         settings.put("--log-level", "INFO,io.apppasswords:debug,org.keycloak.events:debug,org.keycloak.authentication:debug");
-        // Clean up expired app passwords every 2 s (default 15 min), so a test sees it happen.
-        settings.put("--spi-credential--app-password--cleanup-interval-seconds", "2");
+        settings.put("--spi-credential--app-password--cleanup-interval-seconds", String.valueOf(CLEANUP_INTERVAL_SECONDS));
         // the device set-up links expire within a test (DeviceSetupIT), not after the 10 minutes of production
         settings.put("--spi-required-action--app-password--device-link-seconds", String.valueOf(DEVICE_LINK_SECONDS));
         settings.putAll(options);
