@@ -52,10 +52,8 @@ class LiveRevocationJourneysIT {
         DOVECOTS.values().forEach(Dovecot::close);
     }
 
-    // Dovecot 2.3 only: an expiry ends one app password's sessions, which 2.4.1 does by passdb field, not proven
-    // there yet (LiveRevocationIT, docs/LIVE-REVOCATION.md).
     @ParameterizedTest
-    @EnumSource(value = Line.class, names = "V2_3")
+    @EnumSource(Line.class)
     void anAppPasswordThatExpiresWhileItsDeviceIdlesIsDisconnectedAtTheNextCleanUp(Line line) throws Exception {
         Dovecot dovecot = dovecot(line);
         String user = Users.create("expiring");
@@ -81,8 +79,7 @@ class LiveRevocationJourneysIT {
                 "kept for expiredGraceDays, noted as disconnected for this expiry: " + expired);
     }
 
-    // 2.3: one app password revoked (its user's sessions from its last address kicked). 2.4: all of the user's
-    // app passwords revoked (the user kicked), since 2.4.1's kick by app password is not proven yet.
+    // One app password revoked: on 2.3 its user's sessions from its last address go, on 2.4 that app password's.
     @ParameterizedTest
     @EnumSource(Line.class)
     void aRevocationWhileDovecotHangsAnswersAtOnceAndTheKickArrivesWhenItIsBack(Line line) throws Exception {
@@ -91,14 +88,11 @@ class LiveRevocationJourneysIT {
         String phone = Users.createAppPassword(user, "Phone");
         String token = Users.accountToken(user, Users.PASSWORD);
         String id = Users.appPasswordId(user, "Phone");
-        String admin = AppPasswordApi.masterAdminToken();
-        String userId = Users.id(user);
         try (MailWire.Idle onPhone = MailWire.Idle.start(dovecot.imapPort(), "127.0.0.8", user, phone)) {
             dovecot.freeze();
             try {
                 long t0 = System.nanoTime();
-                HttpReply revoked = line == Line.V2_3 ? AppPasswordApi.delete(token, id)
-                        : AppPasswordApi.adminDeleteAll(admin, userId);
+                HttpReply revoked = AppPasswordApi.delete(token, id);
                 long answeredMs = (System.nanoTime() - t0) / 1_000_000;
                 assertEquals(204, revoked.status(), revoked.toString());
                 System.out.printf("%s: revoke answered in %d ms while Dovecot was frozen%n", line, answeredMs);
