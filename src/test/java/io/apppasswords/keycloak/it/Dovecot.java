@@ -208,24 +208,29 @@ public final class Dovecot implements AutoCloseable {
         return this;
     }
 
-    /**
-     * doveadm's HTTP API on 127.0.0.1 ({@link #doveadmUrl()}) with this key, written to a file without a
-     * trailing newline ({@code doveadm_api_key = <file} would keep one as part of the key).
-     */
+    /** doveadm's HTTP API on 127.0.0.1 ({@link #doveadmUrl()}) with this key. */
     public Dovecot doveadmApi(String key) {
-        String keyFile = write("doveadm-api-key", key);
+        return doveadmListener("doveadm_api_key", "doveadm-api-key", key, "http", doveadmPort);
+    }
+
+    /**
+     * A doveadm listener on 127.0.0.1 and its secret, written to a file without a trailing newline
+     * ({@code setting = <file} would keep one as part of the secret).
+     */
+    private Dovecot doveadmListener(String setting, String fileName, String secret, String listener, int port) {
+        String file = write(fileName, secret);
         try {
-            restrict(dir.resolve("doveadm-api-key"));
+            restrict(dir.resolve(fileName));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return setting("doveadm_api_key = <" + keyFile).setting("""
+        return setting(setting + " = <" + file).setting("""
                 service doveadm {
-                  inet_listener http {
+                  inet_listener %s {
                     port = %d
                     %s = 127.0.0.1
                   }
-                }""".formatted(doveadmPort, line == Line.V2_4 ? "listen" : "address"));
+                }""".formatted(listener, port, line == Line.V2_4 ? "listen" : "address"));
     }
 
     /** The base URL Keycloak's policy setting {@code doveadmUrls} names. */
@@ -487,24 +492,9 @@ public final class Dovecot implements AutoCloseable {
 
     private final int doveadmTcpPort = Local.freePort();
 
-    /**
-     * doveadm's own TCP protocol on 127.0.0.1 ({@link #doveadmTcpUrl()}), authenticated with this
-     * {@code doveadm_password} (a file without a trailing newline, as for the API key).
-     */
+    /** doveadm's own TCP protocol on 127.0.0.1 ({@link #doveadmTcpUrl()}), with this {@code doveadm_password}. */
     public Dovecot doveadmTcp(String password) {
-        String file = write("doveadm-password", password);
-        try {
-            restrict(dir.resolve("doveadm-password"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return setting("doveadm_password = <" + file).setting("""
-                service doveadm {
-                  inet_listener doveadm {
-                    port = %d
-                    %s = 127.0.0.1
-                  }
-                }""".formatted(doveadmTcpPort, line == Line.V2_4 ? "listen" : "address"));
+        return doveadmListener("doveadm_password", "doveadm-password", password, "doveadm", doveadmTcpPort);
     }
 
     /** What Keycloak's policy setting {@code doveadmUrls} names for {@link #doveadmTcp}. */
