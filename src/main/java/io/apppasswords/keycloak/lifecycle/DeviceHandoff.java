@@ -106,20 +106,32 @@ public final class DeviceHandoff {
     }
 
     /**
+     * The key a well-formed token carries, or {@code null}. Only the canonical spelling counts: the key's last
+     * character holds two unused bits that a decoder ignores, and a link with them altered must not work.
+     */
+    static byte[] key(String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return null;
+        }
+        String text = token.substring(ID_CHARS);
+        try {
+            byte[] key = Base64.getUrlDecoder().decode(text);
+            return B64URL.encodeToString(key).equals(text) ? key : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
      * The secret behind a link of this realm, or {@code null} if the link is malformed, of another realm,
      * expired, already used (QR) or dropped. Opening the QR link uses it up, and the page link with it.
      */
     public static Opened open(KeycloakSession session, RealmModel realm, String token) {
-        if (token == null || !TOKEN.matcher(token).matches()) {
+        byte[] key = key(token);
+        if (key == null) {
             return null;
         }
         String id = token.substring(0, ID_CHARS);
-        byte[] key;
-        try {
-            key = Base64.getUrlDecoder().decode(token.substring(ID_CHARS));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
         SingleUseObjectProvider store = session.singleUseObjects();
         Map<String, String> notes = store.get(PREFIX + id);
         if (notes == null || !realm.getId().equals(notes.get(REALM)) || notes.get(SEALED) == null) {
