@@ -168,9 +168,15 @@ public final class MailWire {
         /** Milliseconds until the server closed the connection, or -1 if it was still open after {@code maxMillis}. */
         public long closedWithin(long maxMillis) throws IOException {
             long start = System.nanoTime();
-            c.socket.setSoTimeout((int) maxMillis);
+            long deadline = start + maxMillis * 1_000_000;
             try {
                 while (true) {
+                    // a socket timeout counts per read: an untagged update in between must not extend the wait
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    c.socket.setSoTimeout((int) left);
                     c.line(); // untagged updates, or Dovecot's BYE
                 }
             } catch (java.net.SocketTimeoutException e) {
